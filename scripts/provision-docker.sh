@@ -1,0 +1,126 @@
+#!/usr/bin/env bash
+# Provisions what the service and its tests need on a Debian host, as root:
+#   - Docker engine (docker.io, containerd, runc) and Compose v2 (pinned from Debian 13),
+#   - running containerd + dockerd (coping with stale pid files and an already running daemon),
+#   - the offline test image (debootstrap bookworm minbase + python3, `python` -> python3).
+# Idempotent: every step is skipped when its result is already there.
+set -euo pipefail
+
+TEST_IMAGE="${TEST_IMAGE:-cm-test-python:bookworm}"
+LOG_DIR="${PROVISION_LOG_DIR:-/var/log/container-manager-provision}"
+mkdir -p "$LOG_DIR"
+
+log() { printf '[provision] %s\n' "$*"; }
+
+need_root() {
+  if [ "$(id -u)" -ne 0 ]; then
+    echo "[provision] must run as root (apt-get, dockerd)" >&2
+    exit 1
+  fi
+}
+
+apt_updated=0
+apt_update_once() {
+  if [ "$apt_updated" -eq 0 ]; then
+    apt-get update -qq
+    apt_updated=1
+  fi
+}
+
+install_engine() {
+  if command -v dockerd >/dev/null 2>&1 && command -v containerd >/dev/null 2>&1 && command -v debootstrap >/dev/null 2>&1; then
+    log "engine packages present"
+    return
+  fi
+  need_root
+  log "installing docker.io, containerd, runc, debootstrap"
+  apt_update_once
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
+    docker.io containerd runc debootstrap iptables ca-certificates >"$LOG_DIR/apt-engine.log" 2>&1 \
+    || { tail -n 30 "$LOG_DIR/apt-engine.log" >&2; exit 1; }
+}
+
+install_compose() {
+  if docker compose version >/dev/null 2>&1; then
+    log "compose present: $(docker compose version --short)"
+    return
+  fi
+  need_root
+  log "installing Compose v2 from Debian 13 (pinned so nothing else is upgraded)"
+  printf 'Types: deb\nURIs: http://deb.debian.org/debian\nSuites: trixie\nComponents: main\nSigned-By: /usr/share/keyrings/debian-archive-keyring.gpg\n' \
+    >/etc/apt/sources.list.d/trixie.sources
+  printf 'Package: *\nPin: release n=trixie\nPin-Priority: 100\n' >/etc/apt/preferences.d/trixie-pin
+  apt-get update -qq
+  apt_updated=1
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends docker-compose/trixie \
+    >"$LOG_DIR/apt-compose.log" 2>&1 || { tail -n 30 "$LOG_DIR/apt-compose.log" >&2; exit 1; }
+  # The docker client may be a different build from Debian's; make sure it finds the plugin.
+  if ! docker compose version >/dev/null 2>&1; then
+    for p in /usr/libexec/docker/cli-plugins/docker-compose /usr/lib/docker/cli-plugins/docker-compose; do
+      if [ -x "$p" ]; then
+        mkdir -p /usr/local/lib/docker/cli-plugins
+        ln -sf "$p" /usr/local/lib/docker/cli-plugins/docker-compose
+        break
+      fi
+    done
+  fi
+  docker compose version >/dev/null
+  log "compose installed: $(docker compose version --short)"
+}
+
+pid_alive() { [ -f "$1" ] && kill -0 "$(cat "$1" 2>/dev/null)" 2>/dev/null; }
+
+start_daemons() {
+  if timeout 10 docker info >/dev/null 2>&1; then
+    log "docker daemon already running"
+    return
+  fi
+  need_root
+  if ! pid_alive /run/containerd/containerd.pid && ! pgrep -x containerd >/dev/null; then
+    rm -f /run/containerd/containerd.pid
+    log "starting containerd"
+    setsid containerd >"$LOG_DIR/containerd.log" 2>&1 </dev/null &
+    for _ in $(seq 1 50); do [ -S /run/containerd/containerd.sock ] && break; sleep 0.2; done
+  fi
+  if ! pgrep -x dockerd >/dev/null; then
+    # A daemon killed at the end of an earlier session leaves its pid file behind.
+    rm -f /var/run/docker.pid
+    log "starting dockerd"
+    setsid dockerd --containerd=/run/containerd/containerd.sock >"$LOG_DIR/dockerd.log" 2>&1 </dev/null &
+  fi
+  for _ in $(seq 1 120); do
+    if timeout 5 docker info >/dev/null 2>&1; then
+      log "docker daemon ready"
+      return
+    fi
+    sleep 0.5
+  done
+  echo "[provision] dockerd did not come up; last log lines:" >&2
+  tail -n 30 "$LOG_DIR/dockerd.log" >&2 || true
+  exit 1
+}
+
+build_test_image() {
+  if docker image inspect "$TEST_IMAGE" >/dev/null 2>&1; then
+    log "test image $TEST_IMAGE present"
+    return
+  fi
+  need_root
+  local dir
+  dir="$(mktemp -d /var/tmp/cm-rootfs.XXXXXX)"
+  log "building test image $TEST_IMAGE with debootstrap (about 75 s)"
+  debootstrap --variant=minbase --include=python3 bookworm "$dir" http://deb.debian.org/debian \
+    >"$LOG_DIR/debootstrap.log" 2>&1 || { tail -n 30 "$LOG_DIR/debootstrap.log" >&2; rm -rf "$dir"; exit 1; }
+  ln -sf python3 "$dir/usr/bin/python"
+  rm -rf "$dir/var/cache/apt/archives/"*.deb "$dir/var/lib/apt/lists/"*
+  tar -C "$dir" -c . | docker import -c 'CMD ["/bin/bash"]' - "$TEST_IMAGE" >/dev/null
+  rm -rf "$dir"
+  log "test image $TEST_IMAGE built"
+}
+
+case "${1:-all}" in
+  engine) install_engine; install_compose; start_daemons ;;
+  image) build_test_image ;;
+  all) install_engine; install_compose; start_daemons; build_test_image ;;
+  *) echo "usage: $0 [all|engine|image]" >&2; exit 2 ;;
+esac

@@ -1,0 +1,19 @@
+import type { ComposeCallRecord } from '../common/request-context';
+
+/** One line of `actions.jsonl`. Never holds a password, an Authorization header, env values or terminal input. */
+export interface AuditEntry {
+  timestamp: string;
+  request_id: string;
+  user: string | null;
+  remote: string | null;
+  method: string;
+  path: string;
+  action: string | null;
+  cuid: string | null;
+  status: number;
+  duration_ms: number;
+  error?: string;
+  code?: string;
+  compose: ComposeCallRecord[];
+  [extra: string]: unknown;
+}

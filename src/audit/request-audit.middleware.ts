@@ -1,0 +1,51 @@
+import { Injectable, NestMiddleware } from '@nestjs/common';
+import type { NextFunction, Request, Response } from 'express';
+import { isoWithOffset } from '../common/time';
+import { RequestContext, RequestState } from '../common/request-context';
+import { attachState } from '../common/http/request-state';
+import { requestIdFrom } from '../common/http/request-id';
+import { AuditLog } from './audit-log';
+
+/**
+ * First middleware of every request: assigns the request id, opens the request context, and writes
+ * the request's audit line when the response ends (or the client goes away).
+ */
+@Injectable()
+export class RequestAuditMiddleware implements NestMiddleware {
+  constructor(
+    private readonly context: RequestContext,
+    private readonly audit: AuditLog,
+  ) {}
+
+  use(req: Request, res: Response, next: NextFunction): void {
+    const state: RequestState = {
+      requestId: requestIdFrom(req.headers['x-request-id']),
+      startedAt: performance.now(),
+      compose: [],
+    };
+    attachState(req, state);
+    res.setHeader('X-Request-Id', state.requestId);
+    let written = false;
+    const writeOnce = (): void => {
+      if (written) return;
+      written = true;
+      this.audit.write({
+        timestamp: isoWithOffset(new Date()),
+        request_id: state.requestId,
+        user: state.user ?? null,
+        remote: req.socket.remoteAddress ?? null,
+        method: req.method,
+        path: req.originalUrl.split('?')[0] ?? req.originalUrl,
+        action: state.action ?? null,
+        cuid: state.cuid ?? null,
+        status: res.writableFinished ? res.statusCode : 499,
+        duration_ms: Math.round(performance.now() - state.startedAt),
+        ...(state.errorId ? { error: state.errorId, code: state.errorCode } : {}),
+        compose: state.compose,
+      });
+    };
+    res.once('finish', writeOnce);
+    res.once('close', writeOnce);
+    this.context.run(state, next);
+  }
+}

@@ -1,0 +1,71 @@
+import { Injectable } from '@nestjs/common';
+import type { IncomingMessage } from 'node:http';
+import { Authenticator } from 'passport';
+import { AuthError, RateLimitedError } from '../common/errors/app-error';
+import { ColonSafeBasicStrategy, parseBasicHeader } from './basic-strategy';
+import { CredentialsVerifier } from './credentials-verifier';
+import { LoginThrottle } from './login-throttle';
+
+/** Why a request was refused, and the user name it claimed (for the audit log; never the password). */
+export class AuthFailure extends Error {
+  constructor(
+    readonly error: AuthError | RateLimitedError,
+    readonly attemptedUser: string | null,
+  ) {
+    super(error.message);
+  }
+}
+
+/**
+ * The one credential check, for HTTP requests and WebSocket upgrades alike. Runs passport's Basic
+ * strategy on the raw request and applies the per-address throttle around it.
+ */
+@Injectable()
+export class BasicAuthenticator {
+  private readonly passport = new Authenticator();
+
+  constructor(
+    verifier: CredentialsVerifier,
+    private readonly throttle: LoginThrottle,
+  ) {
+    this.passport.use(
+      'basic',
+      new ColonSafeBasicStrategy((user, pass, done) => done(null, verifier.verify(user, pass) ? user : false)),
+    );
+  }
+
+  /** Resolves with the user name, or rejects with an AuthFailure. */
+  authenticate(req: IncomingMessage): Promise<string> {
+    const address = req.socket.remoteAddress ?? 'unknown';
+    const attemptedUser = attemptedUserOf(req);
+    const retryAfter = this.throttle.retryAfterS(address);
+    if (retryAfter > 0) {
+      return Promise.reject(new AuthFailure(new RateLimitedError(retryAfter), attemptedUser));
+    }
+    return new Promise<string>((resolve, reject) => {
+      const middleware = this.passport.authenticate(
+        'basic',
+        { session: false },
+        (err: unknown, user: string | false | undefined) => {
+          if (!err && typeof user === 'string') {
+            this.throttle.recordSuccess(address);
+            resolve(user);
+            return;
+          }
+          this.throttle.recordFailure(address);
+          const error = req.headers.authorization
+            ? new AuthError('INVALID_CREDENTIALS', 'Invalid username or password')
+            : new AuthError('AUTH_REQUIRED', 'Basic authentication required');
+          reject(new AuthFailure(error, attemptedUser));
+        },
+      ) as (req: unknown, res: unknown, next: unknown) => void;
+      middleware(req, {}, () => undefined);
+    });
+  }
+}
+
+function attemptedUserOf(req: IncomingMessage): string | null {
+  const user = parseBasicHeader(req.headers.authorization)?.user;
+  // Only a bounded, printable name goes to the audit log: it is attacker-controlled text.
+  return user === undefined ? null : user.replace(/[^\x20-\x7e]/g, '?').slice(0, 64);
+}

@@ -1,0 +1,30 @@
+import { Global, Module } from '@nestjs/common';
+import { ConfigModule } from '@nestjs/config';
+import { APP_FILTER, APP_INTERCEPTOR, APP_PIPE } from '@nestjs/core';
+import { AuditActionInterceptor } from '../audit/audit-action.interceptor';
+import { AppConfig } from './config/app-config';
+import { validateEnvironment } from './config/environment';
+import { ErrorFilter } from './errors/error.filter';
+import { createValidationPipe } from './http/validation-pipe';
+import { RequestContext } from './request-context';
+
+@Global()
+@Module({
+  imports: [
+    ConfigModule.forRoot({
+      isGlobal: true,
+      cache: true,
+      envFilePath: process.env.ENV_FILE ?? '.env',
+      validate: validateEnvironment,
+    }),
+  ],
+  providers: [
+    AppConfig,
+    RequestContext,
+    { provide: APP_FILTER, useClass: ErrorFilter },
+    { provide: APP_PIPE, useFactory: createValidationPipe },
+    { provide: APP_INTERCEPTOR, useExisting: AuditActionInterceptor },
+  ],
+  exports: [AppConfig, RequestContext],
+})
+export class CommonModule {}

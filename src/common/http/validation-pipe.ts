@@ -1,0 +1,46 @@
+import { ValidationPipe } from '@nestjs/common';
+import type { ValidationError as ClassValidatorError } from 'class-validator';
+import { ValidationError } from '../errors/app-error';
+
+/**
+ * The global pipe: whitelist + forbid unknown fields, and every failure becomes the guide's
+ * validation_error with a specific code. A decorator picks its code with `context: { code }`;
+ * otherwise the code is derived from the field (`INVALID_<FIELD>`).
+ */
+export function createValidationPipe(): ValidationPipe {
+  return new ValidationPipe({
+    transform: true,
+    whitelist: true,
+    forbidNonWhitelisted: true,
+    forbidUnknownValues: true,
+    stopAtFirstError: true,
+    exceptionFactory: (errors) => toValidationError(errors),
+  });
+}
+
+export function toValidationError(errors: ClassValidatorError[], parentPath = ''): ValidationError {
+  const first = errors[0];
+  if (!first) return new ValidationError('INVALID_REQUEST', 'Invalid request');
+  const field = parentPath ? `${parentPath}.${first.property}` : first.property;
+  if ((!first.constraints || Object.keys(first.constraints).length === 0) && first.children?.length) {
+    return toValidationError(first.children, field);
+  }
+  const [constraint, message] = Object.entries(first.constraints ?? {})[0] ?? ['invalid', 'is invalid'];
+  const contextCode = (first.contexts?.[constraint] as { code?: string } | undefined)?.code;
+  const code =
+    constraint === 'whitelistValidation'
+      ? 'UNKNOWN_FIELD'
+      : (contextCode ?? `INVALID_${first.property.replace(/([a-z])([A-Z])/g, '$1_$2').toUpperCase()}`);
+  return new ValidationError(code, constraint === 'whitelistValidation' ? `Unknown field "${field}"` : message, {
+    field,
+    ...(constraint === 'whitelistValidation' ? {} : { provided: summarize(first.value) }),
+  });
+}
+
+/** A short, safe echo of what was sent: never a whole (possibly huge or secret) value. */
+function summarize(value: unknown): unknown {
+  if (value === undefined) return null;
+  if (typeof value === 'string') return value.length > 64 ? `${value.slice(0, 64)}…` : value;
+  if (typeof value === 'number' || typeof value === 'boolean' || value === null) return value;
+  return Array.isArray(value) ? 'array' : typeof value;
+}

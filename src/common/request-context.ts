@@ -1,0 +1,41 @@
+import { Injectable } from '@nestjs/common';
+import { AsyncLocalStorage } from 'node:async_hooks';
+
+export interface ComposeCallRecord {
+  argv: string[];
+  exit_code: number | null;
+  duration_ms: number;
+}
+
+/** What one request (or terminal session) accumulates for its audit entry. */
+export interface RequestState {
+  requestId: string;
+  startedAt: number;
+  user?: string;
+  action?: string;
+  cuid?: string;
+  compose: ComposeCallRecord[];
+  errorCode?: string;
+  errorId?: string;
+}
+
+/**
+ * Carries the current request's state across async calls, so deep layers (ComposeRunner) can
+ * record what they did without every signature passing it along.
+ */
+@Injectable()
+export class RequestContext {
+  private readonly storage = new AsyncLocalStorage<RequestState>();
+
+  run<T>(state: RequestState, fn: () => T): T {
+    return this.storage.run(state, fn);
+  }
+
+  current(): RequestState | undefined {
+    return this.storage.getStore();
+  }
+
+  recordCompose(call: ComposeCallRecord): void {
+    this.storage.getStore()?.compose.push(call);
+  }
+}

@@ -1,0 +1,122 @@
+import { Injectable } from '@nestjs/common';
+import { AppConfig } from '../common/config/app-config';
+import { ComposeError, TimeoutError, UnavailableError } from '../common/errors/app-error';
+import { KeyedMutex } from '../common/keyed-mutex';
+import { RequestContext } from '../common/request-context';
+import { cliEnv } from './cli-env';
+import { parseComposeJson } from './compose-json';
+import { ProcessResult, ProcessRunner } from './process-runner';
+import { ProjectPaths } from './project-paths';
+
+const STDERR_TAIL_LINES = 20;
+const DAEMON_DOWN = /Cannot connect to the Docker daemon|Is the docker daemon running|error during connect/i;
+
+export interface ComposeCallOptions {
+  timeoutMs?: number;
+  /** Exit codes that are an answer rather than a failure (e.g. `exec test -f` returning 1). */
+  okExitCodes?: number[];
+}
+
+/**
+ * The one provider that runs `docker compose`. Always passes -p, -f and --project-directory so
+ * nothing in the mount (a .env, an override file) changes a project; serialises calls per project
+ * while different projects run in parallel; turns failures into typed errors; and records each call
+ * in the current request's audit entry.
+ */
+@Injectable()
+export class ComposeRunner {
+  private readonly locks = new KeyedMutex();
+
+  constructor(
+    private readonly processes: ProcessRunner,
+    private readonly paths: ProjectPaths,
+    private readonly config: AppConfig,
+    private readonly context: RequestContext,
+  ) {}
+
+  /** The argv prefix addressing one project. */
+  projectArgv(cuid: string): string[] {
+    return [
+      this.config.dockerBin,
+      'compose',
+      '-p',
+      cuid,
+      '-f',
+      this.paths.composeFile(cuid),
+      '--project-directory',
+      this.paths.dir(cuid),
+    ];
+  }
+
+  /** argv for `docker compose exec`, for the terminal's pty (which must not go through the per-project lock). */
+  execArgv(cuid: string, execArgs: string[]): string[] {
+    return [...this.projectArgv(cuid), 'exec', ...execArgs];
+  }
+
+  cliEnv(): NodeJS.ProcessEnv {
+    return cliEnv();
+  }
+
+  async run(cuid: string, args: string[], options: ComposeCallOptions = {}): Promise<ProcessResult> {
+    return this.locks.runExclusive(cuid, () => this.runUnlocked(this.projectArgv(cuid).concat(args), options));
+  }
+
+  async runJson<T>(cuid: string, args: string[], options: ComposeCallOptions = {}): Promise<T[]> {
+    const result = await this.run(cuid, args, options);
+    return parseComposeJson<T>(result.stdout);
+  }
+
+  /** A compose command not tied to one project (`version`, `ls`). */
+  async runGlobal(args: string[], options: ComposeCallOptions = {}): Promise<ProcessResult> {
+    return this.runUnlocked([this.config.dockerBin, 'compose', ...args], options);
+  }
+
+  /** A plain docker command (`version`, `ps`, `inspect`) with the same timeouts, errors and audit. */
+  async runDocker(args: string[], options: ComposeCallOptions = {}): Promise<ProcessResult> {
+    return this.runUnlocked([this.config.dockerBin, ...args], options);
+  }
+
+  private async runUnlocked(argv: string[], options: ComposeCallOptions): Promise<ProcessResult> {
+    const timeoutMs = options.timeoutMs ?? this.config.composeTimeoutMs;
+    const result = await this.processes.run(argv, { timeoutMs, env: cliEnv() });
+    this.context.recordCompose({ argv, exit_code: result.exitCode, duration_ms: result.durationMs });
+    if (result.timedOut) {
+      throw new TimeoutError('COMPOSE_TIMEOUT', `docker command timed out after ${timeoutMs} ms`, {
+        timeout_ms: timeoutMs,
+        command: argv.slice(1, 3).concat(argv.includes('compose') ? lastVerb(argv) : []),
+      });
+    }
+    const ok =
+      result.exitCode === 0 || (result.exitCode !== null && (options.okExitCodes ?? []).includes(result.exitCode));
+    if (!ok) throw failureOf(argv, result);
+    return result;
+  }
+}
+
+function lastVerb(argv: string[]): string[] {
+  const dirIndex = argv.indexOf('--project-directory');
+  return dirIndex >= 0 ? argv.slice(dirIndex + 2, dirIndex + 3) : argv.slice(2, 3);
+}
+
+export function stderrTail(stderr: string): string[] {
+  return stderr
+    .split('\n')
+    .map((l) => l.trimEnd())
+    .filter((l) => l !== '')
+    .slice(-STDERR_TAIL_LINES);
+}
+
+function failureOf(argv: string[], result: ProcessResult): ComposeError | UnavailableError {
+  const tail = stderrTail(result.stderr);
+  if (DAEMON_DOWN.test(result.stderr)) {
+    return new UnavailableError('DOCKER_UNAVAILABLE', 'The Docker engine is not reachable', { stderr: tail });
+  }
+  return new ComposeError(
+    'COMPOSE_FAILED',
+    `docker ${argv.includes('compose') ? 'compose ' : ''}${lastVerb(argv).join(' ')} failed`,
+    {
+      exit_code: result.exitCode,
+      stderr: tail,
+    },
+  );
+}

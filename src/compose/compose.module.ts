@@ -1,0 +1,11 @@
+import { Global, Module } from '@nestjs/common';
+import { ComposeRunner } from './compose-runner';
+import { ProcessRunner } from './process-runner';
+import { ProjectPaths } from './project-paths';
+
+@Global()
+@Module({
+  providers: [ProcessRunner, ProjectPaths, ComposeRunner],
+  exports: [ProcessRunner, ProjectPaths, ComposeRunner],
+})
+export class ComposeModule {}

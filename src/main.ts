@@ -1,0 +1,21 @@
+import 'reflect-metadata';
+import { Logger } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { AppModule } from './app.module';
+import { AppConfig } from './common/config/app-config';
+import { configureApp } from './configure-app';
+
+async function bootstrap(): Promise<void> {
+  const app = await NestFactory.create<NestExpressApplication>(AppModule, { bodyParser: false, bufferLogs: true });
+  configureApp(app);
+  const config = app.get(AppConfig);
+  await app.listen(config.port, config.host);
+  new Logger('Bootstrap').log(`Container Manager listening on http://${config.host}:${config.port}`);
+}
+
+bootstrap().catch((err: unknown) => {
+  // A config error is one line on purpose: it must say what is missing, never echo a value.
+  process.stderr.write(`container-manager: failed to start: ${err instanceof Error ? err.message : String(err)}\n`);
+  process.exit(1);
+});
