@@ -1,0 +1,32 @@
+export const CONTAINER_STATUSES = ['created', 'running', 'paused', 'restarting', 'stopped', 'dead'] as const;
+export type ContainerStatus = (typeof CONTAINER_STATUSES)[number];
+
+export interface PortMapping {
+  host: number;
+  container: number;
+  protocol: 'tcp' | 'udp';
+}
+
+export interface Resources {
+  cpus?: number;
+  memory?: string;
+  pids?: number;
+}
+
+/** What the caller asked for; persisted in compose.yaml (the single source of truth). */
+export interface ContainerSpec {
+  cuid: string;
+  image: string;
+  env: Record<string, string>;
+  tags: string[];
+  resources: Resources;
+  ports: PortMapping[];
+  command: string[] | null;
+  created_at: string;
+  updated_at: string;
+}
+
+/** The API's view of a container: its spec plus live status. */
+export interface Container extends ContainerSpec {
+  status: ContainerStatus;
+}

@@ -1,0 +1,41 @@
+import { Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
+import { ROOT_LABEL } from '../compose/compose-file';
+import { ComposeRunner } from '../compose/compose-runner';
+import { ProjectPaths } from '../compose/project-paths';
+import { ProjectStore } from './project-store';
+import { StateCache } from './state-cache';
+
+/**
+ * Rebuilds the service's view at boot from the project directories and Docker, so a restart at any
+ * moment (even SIGKILL mid-create) ends with every container listed and no Docker container left
+ * that the API does not list.
+ */
+@Injectable()
+export class ContainersBootstrap implements OnApplicationBootstrap {
+  private readonly logger = new Logger('ContainersBootstrap');
+
+  constructor(
+    private readonly store: ProjectStore,
+    private readonly cache: StateCache,
+    private readonly compose: ComposeRunner,
+    private readonly paths: ProjectPaths,
+  ) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    await this.store.sweep();
+    await this.store.load();
+    await this.cache.start();
+    await this.removeOrphans().catch((err: Error) => this.logger.warn(`orphan sweep failed: ${err.message}`));
+  }
+
+  /** Containers labelled with this instance's root whose project directory is gone. */
+  private async removeOrphans(): Promise<void> {
+    const orphans = this.cache.all().filter((s) => !this.store.get(s.cuid));
+    if (orphans.length === 0) return;
+    this.logger.warn(
+      `removing ${orphans.length} container(s) with no project under ${this.paths.root} (${ROOT_LABEL})`,
+    );
+    await this.compose.runDocker(['rm', '-f', ...orphans.map((o) => o.id)]);
+    for (const o of orphans) this.cache.forget(o.cuid);
+  }
+}

@@ -1,0 +1,195 @@
+import { Injectable } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import { NotFoundError } from '../common/errors/app-error';
+import { isoWithOffset } from '../common/time';
+import { ComposeRunner } from '../compose/compose-runner';
+import { isCuid } from '../compose/project-paths';
+import { ContainerLocks } from './container-locks';
+import { Page, paginate } from './container-page';
+import type { Container, ContainerSpec, ContainerStatus, PortMapping } from './container.types';
+import type { CreateContainerDto } from './dto/create-container.dto';
+import type { ListQueryDto } from './dto/list-query.dto';
+import type { UpdateContainerDto } from './dto/update-container.dto';
+import { ImageChecker } from './image-checker';
+import { asBindFailure, assertNoPortConflict, normalizePorts } from './port-rules';
+import { ProjectStore } from './project-store';
+import { DockerState, StateCache } from './state-cache';
+
+export interface UpdateResult extends Container {
+  /** True when the change was applied to a running container by recreating it. */
+  recreated: boolean;
+}
+
+/** Creating, reading, changing and deleting containers; the state machine lives in LifecycleService. */
+@Injectable()
+export class ContainersService {
+  constructor(
+    private readonly store: ProjectStore,
+    private readonly cache: StateCache,
+    private readonly compose: ComposeRunner,
+    private readonly images: ImageChecker,
+    private readonly locks: ContainerLocks,
+  ) {}
+
+  async create(dto: CreateContainerDto): Promise<Container> {
+    const now = isoWithOffset(new Date());
+    const spec: ContainerSpec = {
+      cuid: `c${randomUUID()}`,
+      image: dto.image,
+      env: stringifyEnv(dto.env ?? {}),
+      tags: dto.tags ?? [],
+      resources: { ...dto.resources },
+      ports: normalizePorts(dto.ports ?? []),
+      command: dto.command ?? null,
+      created_at: now,
+      updated_at: now,
+    };
+    await this.images.ensureAvailable(spec.image);
+    await this.locks.forPorts(async () => {
+      assertNoPortConflict(spec.cuid, spec.ports, this.store.all());
+      await this.store.create(spec);
+    });
+    return this.locks.forContainer(spec.cuid, async () => {
+      try {
+        await this.compose.run(spec.cuid, ['create', '--no-build']);
+      } catch (err) {
+        // Nothing half-made may stay behind: no container, no directory.
+        await this.compose.run(spec.cuid, ['down', '--remove-orphans', '-t', '0']).catch(() => undefined);
+        await this.store.remove(spec.cuid);
+        throw err;
+      }
+      return this.view(spec, await this.cache.refreshProject(spec.cuid));
+    });
+  }
+
+  /** The container with live status; 404 CONTAINER_NOT_FOUND for an unknown or malformed cuid. */
+  async get(cuid: string): Promise<Container> {
+    const spec = this.requireSpec(cuid);
+    await this.cache.ensureSynced();
+    return this.view(spec, this.cache.get(cuid));
+  }
+
+  async status(cuid: string): Promise<Omit<DockerState, 'id' | 'created'> & { cuid: string }> {
+    this.requireSpec(cuid);
+    await this.cache.ensureSynced();
+    const state = this.cache.get(cuid);
+    return {
+      cuid,
+      status: state?.status ?? 'created',
+      exit_code: state?.exit_code ?? null,
+      started_at: state?.started_at ?? null,
+      finished_at: state?.finished_at ?? null,
+      restart_count: state?.restart_count ?? 0,
+      oom_killed: state?.oom_killed ?? false,
+      pid: state?.pid ?? null,
+    };
+  }
+
+  async list(query: ListQueryDto): Promise<Page> {
+    await this.cache.ensureSynced();
+    const all = this.store.all().map((spec) => this.view(spec, this.cache.get(spec.cuid)));
+    return paginate(all, {
+      statuses: query.status ? (query.status.split(',') as ContainerStatus[]) : undefined,
+      tags: query.tag ? query.tag.split(',').filter((t) => t !== '') : undefined,
+      limit: query.limit ?? 50,
+      cursor: query.cursor,
+    });
+  }
+
+  async update(cuid: string, dto: UpdateContainerDto): Promise<UpdateResult> {
+    return this.locks.forContainer(cuid, async () => {
+      const prev = this.requireSpec(cuid);
+      const next: ContainerSpec = {
+        ...prev,
+        env: mergeEnv(prev.env, dto.env),
+        tags: dto.tags ?? prev.tags,
+        resources: mergeResources(prev.resources, dto.resources),
+        image: dto.image ?? prev.image,
+        command: dto.command === undefined ? prev.command : dto.command,
+        updated_at: isoWithOffset(new Date()),
+      };
+      if (next.image !== prev.image) await this.images.ensureAvailable(next.image);
+      return this.apply(prev, next);
+    });
+  }
+
+  async updatePorts(cuid: string, ports: PortMapping[]): Promise<UpdateResult> {
+    return this.locks.forContainer(cuid, async () => {
+      const prev = this.requireSpec(cuid);
+      const next: ContainerSpec = { ...prev, ports: normalizePorts(ports), updated_at: isoWithOffset(new Date()) };
+      return this.apply(prev, next);
+    });
+  }
+
+  async remove(cuid: string): Promise<{ cuid: string; deleted: true }> {
+    return this.locks.forContainer(cuid, async () => {
+      this.requireSpec(cuid);
+      await this.compose.run(cuid, ['down', '--remove-orphans', '--volumes', '-t', '10']);
+      await this.store.remove(cuid);
+      this.cache.forget(cuid);
+      return { cuid, deleted: true as const };
+    });
+  }
+
+  requireSpec(cuid: string): ContainerSpec {
+    const spec = isCuid(cuid) ? this.store.get(cuid) : undefined;
+    if (!spec) throw new NotFoundError('CONTAINER_NOT_FOUND', 'Container not found', { cuid: cuid.slice(0, 64) });
+    return spec;
+  }
+
+  view(spec: ContainerSpec, state: DockerState | undefined): Container {
+    return { ...spec, status: state?.status ?? 'created' };
+  }
+
+  /**
+   * Saves the new spec (ports checked under the global ports lock) and, when the container runs,
+   * recreates it. If recreating fails the old spec is written back and the container brought back
+   * to how it was, so a failed change leaves nothing different behind.
+   */
+  private async apply(prev: ContainerSpec, next: ContainerSpec): Promise<UpdateResult> {
+    await this.locks.forPorts(async () => {
+      assertNoPortConflict(next.cuid, next.ports, this.store.all());
+      await this.store.save(next);
+    });
+    const before = (await this.cache.current(next.cuid))?.status;
+    const live = before === 'running' || before === 'restarting' || before === 'paused';
+    if (!live) return { ...this.view(next, this.cache.get(next.cuid)), recreated: false };
+    try {
+      await this.compose.run(next.cuid, ['up', '-d', '--no-build', '--remove-orphans']);
+    } catch (err) {
+      await this.store.save(prev);
+      await this.compose.run(prev.cuid, ['up', '-d', '--no-build', '--remove-orphans']).catch(() => undefined);
+      await this.cache.refreshProject(prev.cuid);
+      throw asBindFailure(err, next.ports);
+    }
+    return { ...this.view(next, await this.cache.refreshProject(next.cuid)), recreated: true };
+  }
+}
+
+function stringifyEnv(env: Record<string, string | number | boolean>): Record<string, string> {
+  return Object.fromEntries(Object.entries(env).map(([k, v]) => [k, String(v)]));
+}
+
+function mergeEnv(
+  current: Record<string, string>,
+  patch: Record<string, string | number | boolean | null> | undefined,
+): Record<string, string> {
+  if (!patch) return current;
+  const merged = { ...current };
+  for (const [key, value] of Object.entries(patch)) {
+    if (value === null) delete merged[key];
+    else merged[key] = String(value);
+  }
+  return merged;
+}
+
+function mergeResources(current: ContainerSpec['resources'], patch: object | undefined): ContainerSpec['resources'] {
+  if (!patch) return current;
+  const merged: Record<string, unknown> = { ...current };
+  for (const [key, value] of Object.entries(patch)) {
+    if (value === undefined) continue;
+    if (value === null) delete merged[key];
+    else merged[key] = value;
+  }
+  return merged;
+}

@@ -1,0 +1,45 @@
+import { ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import { IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
+
+const limit = { context: { code: 'INVALID_LIMIT' }, message: 'limit must be an integer from 1 to 500' };
+
+export class ListQueryDto {
+  @ApiPropertyOptional({ example: 'running,paused', description: 'Comma list of statuses' })
+  @IsOptional()
+  @Matches(/^(created|running|paused|restarting|stopped|dead)(,(created|running|paused|restarting|stopped|dead))*$/, {
+    context: { code: 'INVALID_STATUS' },
+    message: 'status must be a comma list of created, running, paused, restarting, stopped, dead',
+  })
+  status?: string;
+
+  @ApiPropertyOptional({ example: 'web', description: 'Comma list: containers having all these tags' })
+  @IsOptional()
+  @IsString({ context: { code: 'INVALID_TAG' } })
+  @MaxLength(1024, { context: { code: 'INVALID_TAG' } })
+  tag?: string;
+
+  @ApiPropertyOptional({ default: 50, maximum: 500 })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt(limit)
+  @Min(1, limit)
+  @Max(500, limit)
+  limit?: number;
+
+  @ApiPropertyOptional({ description: 'Opaque; next_cursor of the previous page' })
+  @IsOptional()
+  @IsString({ context: { code: 'INVALID_CURSOR' } })
+  @MaxLength(512, { context: { code: 'INVALID_CURSOR' } })
+  cursor?: string;
+}
+
+export class StopQueryDto {
+  @ApiPropertyOptional({ description: 'Seconds to wait before killing', minimum: 0, maximum: 600 })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt({ context: { code: 'INVALID_TIMEOUT' }, message: 'timeout must be an integer from 0 to 600' })
+  @Min(0, { context: { code: 'INVALID_TIMEOUT' }, message: 'timeout must be an integer from 0 to 600' })
+  @Max(600, { context: { code: 'INVALID_TIMEOUT' }, message: 'timeout must be an integer from 0 to 600' })
+  timeout?: number;
+}

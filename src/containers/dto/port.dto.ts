@@ -1,0 +1,33 @@
+import { ApiProperty } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import { ArrayMaxSize, IsArray, IsIn, IsInt, IsOptional, Max, Min, ValidateNested } from 'class-validator';
+
+const port = { context: { code: 'INVALID_PORT' }, message: '$property must be an integer from 1 to 65535' };
+
+export class PortDto {
+  @ApiProperty({ example: 8080 })
+  @IsInt(port)
+  @Min(1, port)
+  @Max(65535, port)
+  host!: number;
+
+  @ApiProperty({ example: 80 })
+  @IsInt(port)
+  @Min(1, port)
+  @Max(65535, port)
+  container!: number;
+
+  @ApiProperty({ enum: ['tcp', 'udp'], default: 'tcp', required: false })
+  @IsOptional()
+  @IsIn(['tcp', 'udp'], { context: { code: 'INVALID_PROTOCOL' }, message: 'protocol must be tcp or udp' })
+  protocol?: 'tcp' | 'udp';
+}
+
+export class PortsDto {
+  @ApiProperty({ type: [PortDto] })
+  @IsArray({ context: { code: 'INVALID_PORTS' }, message: 'ports must be an array' })
+  @ArrayMaxSize(100, { context: { code: 'INVALID_PORTS' } })
+  @ValidateNested({ each: true })
+  @Type(() => PortDto)
+  ports!: PortDto[];
+}

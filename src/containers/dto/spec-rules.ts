@@ -1,0 +1,35 @@
+import { cpus } from 'node:os';
+
+/** Limits and grammars for container specs, shared by the create and update DTOs. */
+export const ENV_KEY = /^[A-Za-z_][A-Za-z0-9_]{0,255}$/;
+export const RESERVED_ENV_KEYS = new Set(['CONTAINER_UID', 'TAGS']);
+export const MAX_ENV_ENTRIES = 1000;
+export const MAX_ENV_VALUE_BYTES = 32 * 1024;
+export const TAG = /^[A-Za-z0-9][A-Za-z0-9._:@/+=-]{0,63}$/;
+export const MAX_TAGS = 50;
+export const MIN_MEMORY_BYTES = 6 * 1024 * 1024;
+
+/**
+ * Docker's image reference grammar (domain[:port]/path[:tag][@digest]), anchored, so nothing that
+ * starts with `-` or holds spaces, quotes or shell characters can pass as an image.
+ */
+const COMPONENT = '[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*';
+export const IMAGE_REF = new RegExp(
+  `^(?:[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?(?:\\.[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)*(?::[0-9]{1,5})?/)?` +
+    `${COMPONENT}(?:/${COMPONENT})*(?::[A-Za-z0-9_][A-Za-z0-9_.-]{0,127})?(?:@sha256:[a-f0-9]{64})?$`,
+);
+export const MAX_IMAGE_LENGTH = 255;
+
+export function hostCpuCount(): number {
+  return cpus().length;
+}
+
+/** Parses docker-style memory sizes (`512m`, `4096m`, `1g`, `1.5GB`, `1048576`) to bytes, or null. */
+export function parseMemory(value: string): number | null {
+  const match = /^(\d+(?:\.\d+)?)\s*([bkmgt]?)(?:i?b)?$/i.exec(value.trim());
+  if (!match?.[1]) return null;
+  const unit = (match[2] ?? '').toLowerCase();
+  const scale = { '': 1, b: 1, k: 1024, m: 1024 ** 2, g: 1024 ** 3, t: 1024 ** 4 }[unit] ?? 1;
+  const bytes = Math.floor(Number(match[1]) * scale);
+  return Number.isFinite(bytes) ? bytes : null;
+}

@@ -1,0 +1,68 @@
+import { Body, Controller, HttpCode, Param, Post, Query } from '@nestjs/common';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Audit } from '../audit/audit.decorator';
+import { ApiErrors } from '../common/http/api-errors.decorator';
+import type { Container } from './container.types';
+import { StopQueryDto } from './dto/list-query.dto';
+import { ContainerDto } from './dto/responses.dto';
+import { LifecycleService } from './lifecycle.service';
+
+const COMMON = { 404: 'CONTAINER_NOT_FOUND', 408: 'COMPOSE_TIMEOUT', 500: 'COMPOSE_FAILED', 503: 'DOCKER_UNAVAILABLE' };
+
+@ApiTags('lifecycle')
+@Controller('containers/:cuid')
+export class LifecycleController {
+  constructor(private readonly lifecycle: LifecycleService) {}
+
+  @Post('start')
+  @HttpCode(200)
+  @Audit('container.start')
+  @ApiOperation({ summary: 'Start (idempotent); needs /app/boot.py with the default command' })
+  @ApiOkResponse({ type: ContainerDto })
+  @ApiErrors({ ...COMMON, 409: 'PORT_BIND_FAILED', 422: 'BOOT_SCRIPT_MISSING, CONTAINER_PAUSED' })
+  start(@Param('cuid') cuid: string): Promise<Container> {
+    return this.lifecycle.run(cuid, 'start');
+  }
+
+  @Post('stop')
+  @HttpCode(200)
+  @Audit('container.stop')
+  @ApiOperation({ summary: 'Stop (idempotent); optional timeout in seconds, as query or JSON body' })
+  @ApiOkResponse({ type: ContainerDto })
+  @ApiErrors({ ...COMMON, 400: 'INVALID_TIMEOUT' })
+  stop(@Param('cuid') cuid: string, @Query() query: StopQueryDto, @Body() body: StopQueryDto): Promise<Container> {
+    return this.lifecycle.run(cuid, 'stop', body?.timeout ?? query.timeout);
+  }
+
+  @Post('restart')
+  @HttpCode(200)
+  @Audit('container.restart')
+  @ApiOkResponse({ type: ContainerDto })
+  @ApiErrors({
+    ...COMMON,
+    400: 'INVALID_TIMEOUT',
+    409: 'PORT_BIND_FAILED',
+    422: 'BOOT_SCRIPT_MISSING, CONTAINER_PAUSED',
+  })
+  restart(@Param('cuid') cuid: string, @Query() query: StopQueryDto, @Body() body: StopQueryDto): Promise<Container> {
+    return this.lifecycle.run(cuid, 'restart', body?.timeout ?? query.timeout);
+  }
+
+  @Post('pause')
+  @HttpCode(200)
+  @Audit('container.pause')
+  @ApiOkResponse({ type: ContainerDto })
+  @ApiErrors({ ...COMMON, 422: 'CONTAINER_NOT_RUNNING' })
+  pause(@Param('cuid') cuid: string): Promise<Container> {
+    return this.lifecycle.run(cuid, 'pause');
+  }
+
+  @Post('unpause')
+  @HttpCode(200)
+  @Audit('container.unpause')
+  @ApiOkResponse({ type: ContainerDto })
+  @ApiErrors({ ...COMMON, 422: 'CONTAINER_NOT_PAUSED' })
+  unpause(@Param('cuid') cuid: string): Promise<Container> {
+    return this.lifecycle.run(cuid, 'unpause');
+  }
+}

@@ -1,0 +1,99 @@
+import { Injectable } from '@nestjs/common';
+import { promises as fs } from 'node:fs';
+import * as path from 'node:path';
+import { StateError } from '../common/errors/app-error';
+import { ComposeRunner } from '../compose/compose-runner';
+import { ProjectPaths } from '../compose/project-paths';
+import { ContainerLocks } from './container-locks';
+import type { Container, ContainerSpec, ContainerStatus } from './container.types';
+import { ContainersService } from './containers.service';
+import { asBindFailure } from './port-rules';
+import { StateCache } from './state-cache';
+
+export type Action = 'start' | 'stop' | 'restart' | 'pause' | 'unpause';
+
+const DEFAULT_STOP_TIMEOUT_S = 10;
+
+/**
+ * The state machine: start/stop are idempotent, pause needs running, unpause needs paused; every
+ * transition runs under the container's lock and answers with the state Docker reports afterwards.
+ */
+@Injectable()
+export class LifecycleService {
+  constructor(
+    private readonly containers: ContainersService,
+    private readonly compose: ComposeRunner,
+    private readonly cache: StateCache,
+    private readonly paths: ProjectPaths,
+    private readonly locks: ContainerLocks,
+  ) {}
+
+  async run(cuid: string, action: Action, stopTimeoutS = DEFAULT_STOP_TIMEOUT_S): Promise<Container> {
+    this.containers.requireSpec(cuid);
+    return this.locks.forContainer(cuid, async () => {
+      const spec = this.containers.requireSpec(cuid);
+      const status: ContainerStatus = (await this.cache.current(cuid))?.status ?? 'created';
+      switch (action) {
+        case 'start':
+          await this.start(spec, status);
+          break;
+        case 'stop':
+          await this.stop(spec, status, stopTimeoutS);
+          break;
+        case 'restart':
+          if (status === 'paused') throw paused(action);
+          await this.stop(spec, status, stopTimeoutS);
+          await this.start(spec, 'stopped');
+          break;
+        case 'pause':
+          if (status !== 'running') {
+            throw new StateError('CONTAINER_NOT_RUNNING', `Cannot pause a container that is ${status}`, { status });
+          }
+          await this.compose.run(cuid, ['pause']);
+          break;
+        case 'unpause':
+          if (status !== 'paused') {
+            throw new StateError('CONTAINER_NOT_PAUSED', `Cannot unpause a container that is ${status}`, { status });
+          }
+          await this.compose.run(cuid, ['unpause']);
+          break;
+      }
+      return this.containers.view(spec, await this.cache.refreshProject(cuid));
+    });
+  }
+
+  private async start(spec: ContainerSpec, status: ContainerStatus): Promise<void> {
+    if (status === 'running' || status === 'restarting') return;
+    if (status === 'paused') throw paused('start');
+    if (spec.command === null && !(await this.hasBootScript(spec.cuid))) {
+      throw new StateError('BOOT_SCRIPT_MISSING', 'Upload /app/boot.py before starting this container', {
+        path: '/app/boot.py',
+      });
+    }
+    try {
+      // `up` (not `start`) so a spec changed while stopped takes effect now, and a container lost
+      // with the engine's state is created again.
+      await this.compose.run(spec.cuid, ['up', '-d', '--no-build', '--remove-orphans']);
+    } catch (err) {
+      throw asBindFailure(err, spec.ports);
+    }
+  }
+
+  private async stop(spec: ContainerSpec, status: ContainerStatus, timeoutS: number): Promise<void> {
+    if (status === 'created' || status === 'stopped' || status === 'dead') return;
+    if (status === 'paused') await this.compose.run(spec.cuid, ['unpause']);
+    await this.compose.run(spec.cuid, ['stop', '-t', String(timeoutS)], { timeoutMs: (timeoutS + 60) * 1000 });
+  }
+
+  /** A regular file, not a symlink: the check must not follow a link the container planted. */
+  private async hasBootScript(cuid: string): Promise<boolean> {
+    const stat = await fs.lstat(path.join(this.paths.appDir(cuid), 'boot.py')).catch(() => null);
+    return stat?.isFile() ?? false;
+  }
+}
+
+function paused(action: Action): StateError {
+  return new StateError('CONTAINER_PAUSED', `Cannot ${action} a paused container; unpause it first`, {
+    status: 'paused',
+  });
+}

@@ -1,0 +1,133 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { randomBytes } from 'node:crypto';
+import { promises as fs } from 'node:fs';
+import * as path from 'node:path';
+import { AppConfig } from '../common/config/app-config';
+import { IoError } from '../common/errors/app-error';
+import { parseComposeFile, renderComposeFile } from '../compose/compose-file';
+import { isCuid, ProjectPaths } from '../compose/project-paths';
+import type { ContainerSpec } from './container.types';
+
+/**
+ * compose-projects/<cuid>/compose.yaml is the single source of truth; this keeps an in-memory copy
+ * of every spec so listing never touches the disk, and writes files atomically (temp + fsync + rename).
+ */
+@Injectable()
+export class ProjectStore {
+  private readonly logger = new Logger('ProjectStore');
+  private readonly specs = new Map<string, ContainerSpec>();
+
+  constructor(
+    private readonly paths: ProjectPaths,
+    private readonly config: AppConfig,
+  ) {}
+
+  /** Loads every project from disk; removes directories a crash left without a compose file. */
+  async load(): Promise<void> {
+    await fs.mkdir(this.paths.root, { recursive: true });
+    this.specs.clear();
+    for (const name of await fs.readdir(this.paths.root)) {
+      if (!isCuid(name)) continue;
+      const spec = await this.readFromDisk(name);
+      if (spec) this.specs.set(name, spec);
+    }
+  }
+
+  get(cuid: string): ContainerSpec | undefined {
+    return this.specs.get(cuid);
+  }
+
+  all(): ContainerSpec[] {
+    return [...this.specs.values()];
+  }
+
+  /** Creates the project directory and its app/ mount, owned by the container user, then the compose file. */
+  async create(spec: ContainerSpec): Promise<void> {
+    const dir = this.paths.dir(spec.cuid);
+    const app = this.paths.appDir(spec.cuid);
+    try {
+      await fs.mkdir(dir, { mode: 0o750 });
+      await fs.mkdir(app, { mode: 0o755 });
+      await fs.chown(app, this.config.uid, this.config.gid);
+      await this.writeFile(spec);
+    } catch (err) {
+      await fs.rm(dir, { recursive: true, force: true });
+      throw ioError('PROJECT_WRITE_FAILED', 'Could not write the container project', err);
+    }
+    this.specs.set(spec.cuid, spec);
+  }
+
+  async save(spec: ContainerSpec): Promise<void> {
+    try {
+      await this.writeFile(spec);
+    } catch (err) {
+      throw ioError('PROJECT_WRITE_FAILED', 'Could not write the container project', err);
+    }
+    this.specs.set(spec.cuid, spec);
+  }
+
+  async remove(cuid: string): Promise<void> {
+    this.specs.delete(cuid);
+    // Rename first so a crash mid-delete cannot leave a half-deleted project that still loads.
+    const doomed = path.join(this.paths.root, `.deleting-${cuid}-${randomBytes(4).toString('hex')}`);
+    await fs.rename(this.paths.dir(cuid), doomed).catch(() => undefined);
+    await fs.rm(doomed, { recursive: true, force: true });
+  }
+
+  /** Leftovers of interrupted deletes and writes. */
+  async sweep(): Promise<void> {
+    for (const name of await fs.readdir(this.paths.root).catch(() => [] as string[])) {
+      if (name.startsWith('.deleting-'))
+        await fs.rm(path.join(this.paths.root, name), { recursive: true, force: true });
+    }
+  }
+
+  private async writeFile(spec: ContainerSpec): Promise<void> {
+    const file = this.paths.composeFile(spec.cuid);
+    const tmp = `${file}.tmp-${randomBytes(4).toString('hex')}`;
+    const text = renderComposeFile(spec, {
+      user: this.config.defaultUserUid,
+      appDir: this.paths.appDir(spec.cuid),
+      projectsRoot: this.paths.root,
+    });
+    const handle = await fs.open(tmp, 'wx', 0o640);
+    try {
+      await handle.writeFile(text);
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+    try {
+      await fs.rename(tmp, file);
+    } catch (err) {
+      await fs.rm(tmp, { force: true });
+      throw err;
+    }
+  }
+
+  private async readFromDisk(cuid: string): Promise<ContainerSpec | null> {
+    const dir = this.paths.dir(cuid);
+    for (const entry of await fs.readdir(dir).catch(() => [] as string[])) {
+      if (entry.startsWith('compose.yaml.tmp-')) await fs.rm(path.join(dir, entry), { force: true });
+    }
+    let text: string;
+    try {
+      text = await fs.readFile(this.paths.composeFile(cuid), 'utf8');
+    } catch {
+      this.logger.warn(`removing ${cuid}: no compose.yaml (interrupted create)`);
+      await fs.rm(dir, { recursive: true, force: true });
+      return null;
+    }
+    try {
+      return parseComposeFile(cuid, text);
+    } catch (err) {
+      this.logger.error(`skipping ${cuid}: ${(err as Error).message}`);
+      return null;
+    }
+  }
+}
+
+function ioError(code: string, message: string, err: unknown): IoError {
+  const errno = (err as NodeJS.ErrnoException | null)?.code;
+  return new IoError(code, message, errno ? { errno } : {});
+}
