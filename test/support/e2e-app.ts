@@ -20,7 +20,10 @@ export interface TestApp {
   authHeader: string;
   projectsDir: string;
   logDir: string;
+  root: string;
   http: () => request.Agent;
+  /** Stops the app but keeps its directories and containers (to boot another instance on them). */
+  stop: () => Promise<void>;
   close: () => Promise<void>;
 }
 
@@ -29,8 +32,8 @@ export interface TestApp {
  * compose-projects and logs directories. Env must be set before the module graph is imported,
  * because ConfigModule validates the environment when AppModule is loaded.
  */
-export async function startApp(env: Record<string, string> = {}): Promise<TestApp> {
-  const root = mkdtempSync(path.join(tmpdir(), 'cm-e2e-'));
+export async function startApp(env: Record<string, string> = {}, options: { root?: string } = {}): Promise<TestApp> {
+  const root = options.root ?? mkdtempSync(path.join(tmpdir(), 'cm-e2e-'));
   const projectsDir = path.join(root, 'compose-projects');
   const logDir = path.join(root, 'logs');
   Object.assign(process.env, {
@@ -59,7 +62,9 @@ export async function startApp(env: Record<string, string> = {}): Promise<TestAp
     authHeader,
     projectsDir,
     logDir,
+    root,
     http: () => request.agent(app.getHttpServer()).set('Authorization', authHeader),
+    stop: () => app.close(),
     close: async () => {
       await app.close();
       await removeProjects(projectsDir);
