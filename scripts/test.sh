@@ -12,5 +12,6 @@ if ! docker image inspect "$TEST_IMAGE" >/dev/null 2>&1; then
   echo "test: image $TEST_IMAGE is missing; run: sudo bash scripts/provision-docker.sh image" >&2
   exit 1
 fi
+npx nest build # the reliability suite runs the built service as a real process
 npx jest --selectProjects unit "$@"
 npx jest --selectProjects e2e --runInBand "$@"

@@ -10,8 +10,24 @@ async function bootstrap(): Promise<void> {
   const app = await NestFactory.create<NestExpressApplication>(AppModule, { bodyParser: false, bufferLogs: true });
   configureApp(app);
   const config = app.get(AppConfig);
+  boundShutdown(config.shutdownGraceMs);
   await app.listen(config.port, config.host);
   new Logger('Bootstrap').log(`Container Manager listening on http://${config.host}:${config.port}`);
+}
+
+/**
+ * Nest's shutdown hooks stop accepting, wait for in-flight requests, close terminals and flush the
+ * audit log; this bounds that wait so a stuck request cannot keep a SIGTERM'd service alive.
+ */
+function boundShutdown(graceMs: number): void {
+  for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+    process.once(signal, () => {
+      setTimeout(() => {
+        process.stderr.write(`container-manager: shutdown took longer than ${graceMs} ms; exiting\n`);
+        process.exit(1);
+      }, graceMs).unref();
+    });
+  }
 }
 
 bootstrap().catch((err: unknown) => {

@@ -1,0 +1,88 @@
+import { readdirSync, rmSync } from 'node:fs';
+import * as path from 'node:path';
+import { dockerContainers, managedContainerIds, SLEEPING_BOOT, writeBootPy } from '../support/containers';
+import { removeProjects, TEST_IMAGE, TestApp } from '../support/e2e-app';
+import { ServiceProcess, spawnService } from '../support/service-process';
+
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * SIGKILL of the service in the middle of creates and updates, then a restart on the same
+ * directories: every container is listed with its true status, no compose file is half-written,
+ * and Docker holds no managed container the API does not list.
+ */
+describe('reliability: SIGKILL during create and update', () => {
+  let service: ServiceProcess;
+  let root: string;
+
+  beforeAll(async () => {
+    service = await spawnService();
+    root = service.root;
+  });
+  afterAll(async () => {
+    service.child.kill('SIGKILL');
+    await service.exited;
+    await removeProjects(path.join(root, 'compose-projects'));
+    rmSync(root, { recursive: true, force: true });
+  });
+
+  async function killAndRestart(): Promise<void> {
+    service.child.kill('SIGKILL');
+    await service.exited;
+    service = await spawnService({}, root);
+  }
+
+  async function assertConsistent(): Promise<void> {
+    const dirs = readdirSync(service.projectsDir);
+    expect(dirs.filter((d) => d.startsWith('.') || d.includes('tmp'))).toEqual([]);
+    for (const d of dirs)
+      expect(readdirSync(path.join(service.projectsDir, d)).filter((f) => f.includes('.tmp-'))).toEqual([]);
+    const listed = (await service.http().get('/containers').query({ limit: 500 }).expect(200)).body.containers as {
+      cuid: string;
+      status: string;
+    }[];
+    expect(listed.map((c) => c.cuid).sort()).toEqual(dirs.sort());
+    for (const c of listed) {
+      const docker = await dockerContainers(c.cuid);
+      const state = docker[0]?.[1];
+      const expected = state === undefined ? 'created' : state === 'exited' ? 'stopped' : state;
+      expect({ cuid: c.cuid, status: c.status }).toEqual({ cuid: c.cuid, status: expected });
+    }
+    const ids = await managedContainerIds({ projectsDir: service.projectsDir } as TestApp);
+    expect(ids.length).toBeLessThanOrEqual(listed.length);
+  }
+
+  it.each([0, 40, 120, 250, 500])('kill %i ms into a create', async (delayMs) => {
+    const pending = service
+      .http()
+      .post('/containers')
+      .send({ image: TEST_IMAGE, ports: [{ host: 42500 + delayMs, container: 80 }] })
+      .then((r) => r.status)
+      .catch(() => 'killed');
+    await sleep(delayMs);
+    await killAndRestart();
+    await pending;
+    await assertConsistent();
+  });
+
+  it.each([30, 150, 400])('kill %i ms into an update that recreates a running container', async (delayMs) => {
+    const created = await service.http().post('/containers').send({ image: TEST_IMAGE }).expect(201);
+    const cuid = created.body.cuid as string;
+    writeBootPy({ projectsDir: service.projectsDir } as TestApp, cuid, SLEEPING_BOOT);
+    await service.http().post(`/containers/${cuid}/start`).expect(200);
+    const pending = service
+      .http()
+      .patch(`/containers/${cuid}`)
+      .send({ env: { CHANGED: String(delayMs) } })
+      .then((r) => r.status)
+      .catch(() => 'killed');
+    await sleep(delayMs);
+    await killAndRestart();
+    await pending;
+    await assertConsistent();
+    // The container can still be driven after the crash.
+    const start = await service.http().post(`/containers/${cuid}/start`);
+    expect(start.status).toBe(200);
+    expect(start.body.status).toBe('running');
+  });
+});
