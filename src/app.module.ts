@@ -9,6 +9,15 @@ import { HealthModule } from './health/health.module';
 import { TerminalModule } from './terminal/terminal.module';
 
 @Module({
-  imports: [CommonModule, AuditModule, AuthModule, ComposeModule, HealthModule, ContainersModule, FilesModule, TerminalModule],
+  imports: [
+    CommonModule,
+    AuditModule,
+    AuthModule,
+    ComposeModule,
+    HealthModule,
+    ContainersModule,
+    FilesModule,
+    TerminalModule,
+  ],
 })
 export class AppModule {}

@@ -382,7 +382,7 @@ describe('containers lifecycle (real app, real Docker engine)', () => {
     let cursor: string | null = null;
     let round = 0;
     do {
-      const res = await t
+      const res: { body: { containers: { cuid: string }[]; next_cursor: string | null } } = await t
         .http()
         .get('/containers')
         .query({ tag, limit: 2, ...(cursor ? { cursor } : {}) })

@@ -81,7 +81,7 @@ export function parseComposeFile(cuid: string, text: string): ContainerSpec {
     image: String(meta.image),
     env: (meta.env ?? {}) as Record<string, string>,
     tags: (meta.tags ?? []) as string[],
-    resources: (meta.resources ?? {}),
+    resources: meta.resources ?? {},
     ports: (meta.ports ?? []) as ContainerSpec['ports'],
     command: (meta.command ?? null) as string[] | null,
     created_at: String(meta.created_at),

@@ -26,6 +26,8 @@ export interface ComposeCallOptions {
 @Injectable()
 export class ComposeRunner {
   private readonly locks = new KeyedMutex();
+  /** Fixed at boot: the engine a running service talks to does not change under it. */
+  private readonly env = cliEnv();
 
   constructor(
     private readonly processes: ProcessRunner,
@@ -54,7 +56,7 @@ export class ComposeRunner {
   }
 
   cliEnv(): NodeJS.ProcessEnv {
-    return cliEnv();
+    return { ...this.env };
   }
 
   async run(cuid: string, args: string[], options: ComposeCallOptions = {}): Promise<ProcessResult> {
@@ -78,7 +80,7 @@ export class ComposeRunner {
 
   private async runUnlocked(argv: string[], options: ComposeCallOptions): Promise<ProcessResult> {
     const timeoutMs = options.timeoutMs ?? this.config.composeTimeoutMs;
-    const result = await this.processes.run(argv, { timeoutMs, env: cliEnv() });
+    const result = await this.processes.run(argv, { timeoutMs, env: this.env });
     this.context.recordCompose({ argv, exit_code: result.exitCode, duration_ms: result.durationMs });
     if (result.timedOut) {
       throw new TimeoutError('COMPOSE_TIMEOUT', `docker command timed out after ${timeoutMs} ms`, {
@@ -86,9 +88,10 @@ export class ComposeRunner {
         command: argv.slice(1, 3).concat(argv.includes('compose') ? lastVerb(argv) : []),
       });
     }
-    const ok =
-      result.exitCode === 0 || (result.exitCode !== null && (options.okExitCodes ?? []).includes(result.exitCode));
-    if (!ok) throw failureOf(argv, result);
+    if (result.exitCode === 0) return result;
+    // An unreachable engine also exits 1: it must never pass as an "expected" exit code.
+    const expected = result.exitCode !== null && (options.okExitCodes ?? []).includes(result.exitCode);
+    if (!expected || DAEMON_DOWN.test(result.stderr)) throw failureOf(argv, result);
     return result;
   }
 }

@@ -3,7 +3,6 @@ import type { ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { AppConfig } from '../common/config/app-config';
 import { UnavailableError } from '../common/errors/app-error';
-import { cliEnv } from '../compose/cli-env';
 import { ROOT_LABEL } from '../compose/compose-file';
 import { ComposeRunner } from '../compose/compose-runner';
 import { killGroup, ProcessRunner } from '../compose/process-runner';
@@ -174,7 +173,7 @@ export class StateCache implements OnApplicationShutdown {
       '--filter',
       `label=${ROOT_LABEL}=${this.paths.root}`,
     ];
-    const child = this.processes.start(argv, cliEnv());
+    const child = this.processes.start(argv, this.compose.cliEnv());
     this.events = child;
     child.stdin?.end();
     child.stderr?.resume();

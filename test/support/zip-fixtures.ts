@@ -7,6 +7,8 @@ export interface FixtureEntry {
   data?: Buffer | string;
   /** 0 = stored, 8 = deflate (default); anything else is written as-is (unsupported methods). */
   method?: number;
+  /** zlib level for deflated entries (1 is fastest, for big test data). */
+  level?: number;
   /** Full unix st_mode (type + permissions), stored in the external attributes' high 16 bits. */
   unixMode?: number;
   /** Shorthand for a symlink entry pointing at `data` (external attributes 0xA1FF << 16). */
@@ -56,7 +58,7 @@ export function buildZip(entries: FixtureEntry[], options: FixtureOptions = {}):
     const name = Buffer.isBuffer(e.name) ? e.name : Buffer.from(e.name, 'utf8');
     const data = Buffer.isBuffer(e.data) ? e.data : Buffer.from(e.data ?? '', 'utf8');
     const method = e.method ?? 8;
-    const payload = method === 8 ? deflateRawSync(data) : data;
+    const payload = method === 8 ? deflateRawSync(data, { level: e.level ?? 6 }) : data;
     const crc = e.declaredCrc ?? crc32(data);
     const size = e.declaredSize ?? data.length;
     const csize = e.declaredCompressedSize ?? payload.length;

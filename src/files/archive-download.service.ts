@@ -1,0 +1,134 @@
+import { Injectable } from '@nestjs/common';
+import type { Archiver, ArchiverOptions } from 'archiver';
+import type { Response } from 'express';
+import { once } from 'node:events';
+import type { ReadStream } from 'node:fs';
+import { finished } from 'node:stream/promises';
+import { AppError } from '../common/errors/app-error';
+import { ContainerMount } from './container-mount';
+import { attachmentDisposition } from './content-type';
+import { ioFailure, MountDir, MountFs } from './mount-fs';
+import { hasControlChars, parseMountPath } from './path-confinement';
+import { clientGone, downloadHeaders, forgetFileHeaders } from './response-stream';
+
+// archiver 7 exports a factory function, while the installed @types/archiver (8.x) describes archiver 8's
+// classes; the shared parts (append, finalize, abort, events) are the same, so the factory is typed here.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const createArchive = require('archiver') as (format: 'zip', options?: ArchiverOptions) => Archiver;
+
+// Names the upload side would refuse (and that archiver would rewrite: `\` becomes `/`) stay out of the zip.
+const zippable = (name: string): boolean => !hasControlChars(name) && !name.includes('\\') && !/^[A-Za-z]:/.test(name);
+
+/** The file being read right now, so an abort can close it. */
+interface Cursor {
+  current?: ReadStream;
+}
+
+/**
+ * download-zip: a directory of the mount as a zip, built while it is sent — one file open at a
+ * time, no temp file, no buffering beyond the streams' own. Symlinks and special files are skipped,
+ * never followed. If the client leaves, the walk stops and every descriptor is closed.
+ */
+@Injectable()
+export class ArchiveDownloadService {
+  constructor(
+    private readonly mount: ContainerMount,
+    private readonly fs: MountFs,
+  ) {}
+
+  async downloadZip(cuid: string, rawPath: string | undefined, res: Response): Promise<void> {
+    const segments = parseMountPath(rawPath);
+    const root = await this.mount.open(cuid);
+    let dir = root;
+    try {
+      dir = await this.fs.walk(root, segments);
+      await this.stream(dir, `${segments.at(-1) ?? 'app'}.zip`, res);
+    } finally {
+      if (dir !== root) await dir.close();
+      await root.close();
+    }
+  }
+
+  private async stream(dir: MountDir, fileName: string, res: Response): Promise<void> {
+    const archive = createArchive('zip', { zlib: { level: 6 } });
+    // One signal stops the walk whether the client left or the archiver failed.
+    const stop = new AbortController();
+    let archiveError: unknown;
+    const onArchiveError = (err: unknown): void => {
+      archiveError ??= err;
+      stop.abort();
+    };
+    archive.on('error', onArchiveError).on('warning', onArchiveError);
+    const onClose = (): void => {
+      if (!res.writableFinished) stop.abort();
+    };
+    res.on('close', onClose);
+    const cursor: Cursor = {};
+    downloadHeaders(res, 'application/zip', attachmentDisposition(fileName));
+    res.status(200);
+    archive.pipe(res);
+    try {
+      await this.addTree(archive, dir, '', stop.signal, cursor);
+      await Promise.all([archive.finalize(), finished(res)]);
+    } catch (err) {
+      cursor.current?.destroy();
+      archive.unpipe(res);
+      archive.abort();
+      if (archiveError === undefined && (stop.signal.aborted || clientGone(res))) return;
+      if (!res.headersSent) forgetFileHeaders(res);
+      const cause = archiveError ?? err;
+      throw cause instanceof AppError ? cause : ioFailure(cause, 'zip');
+    } finally {
+      res.off('close', onClose);
+    }
+  }
+
+  private async addTree(
+    archive: Archiver,
+    dir: MountDir,
+    prefix: string,
+    signal: AbortSignal,
+    cursor: Cursor,
+  ): Promise<void> {
+    const names = (await this.fs.readdir(dir)).sort();
+    for (const name of names) {
+      signal.throwIfAborted();
+      if (!zippable(name)) continue;
+      const stats = await this.fs.lstat(dir, name);
+      const entryName = `${prefix}${name}`;
+      if (stats?.isDirectory()) {
+        const sub = await this.openOrSkip(() => this.fs.openDir(dir, name));
+        if (!sub) continue;
+        try {
+          archive.append(Buffer.alloc(0), {
+            name: `${entryName}/`,
+            type: 'directory',
+            mode: stats.mode & 0o777,
+            date: stats.mtime,
+          });
+          await once(archive, 'entry', { signal });
+          await this.addTree(archive, sub, `${entryName}/`, signal, cursor);
+        } finally {
+          await sub.close();
+        }
+      } else if (stats?.isFile()) {
+        const file = await this.openOrSkip(() => this.fs.openFile(dir, name));
+        if (!file) continue;
+        cursor.current = file.handle.createReadStream({ highWaterMark: 1024 * 1024 });
+        archive.append(cursor.current, { name: entryName, mode: file.stats.mode & 0o777, date: file.stats.mtime });
+        await once(archive, 'entry', { signal });
+        cursor.current = undefined;
+      }
+    }
+  }
+
+  /** The container may delete or replace a name between listing and opening it: such names are skipped. */
+  private async openOrSkip<T>(open: () => Promise<T>): Promise<T | undefined> {
+    try {
+      return await open();
+    } catch (err) {
+      if (err instanceof AppError && err.status < 500) return undefined;
+      throw err;
+    }
+  }
+}

@@ -1,0 +1,74 @@
+import { Injectable } from '@nestjs/common';
+import type { IncomingMessage } from 'node:http';
+import { AppConfig } from '../common/config/app-config';
+import { KeyedMutex } from '../common/keyed-mutex';
+import { ContainerMount } from './container-mount';
+import { UnsupportedMediaTypeError } from './files.errors';
+import { MountMerger } from './mount-merge';
+import { displayPath, parseMountPath } from './path-confinement';
+import { spoolRequest } from './request-spool';
+import { StagingArea } from './staging-area';
+import { ZipExtractor } from './zip-extractor';
+
+export interface UploadResult {
+  files: number;
+  bytes: number;
+  path: string;
+}
+
+const ZIP_TYPES = new Set([
+  'application/zip',
+  'application/x-zip-compressed',
+  'application/x-zip',
+  'application/octet-stream',
+]);
+
+/**
+ * upload-zip: spool the body into staging (the central directory is at the end, and everything is
+ * validated before a byte is written), extract there, then merge into /app. A failure at any step
+ * leaves /app as it was and removes the staging job.
+ */
+@Injectable()
+export class UploadService {
+  /** Merges into one mount are serialised; spooling and extracting, which touch only staging, are not. */
+  private readonly merges = new KeyedMutex();
+
+  constructor(
+    private readonly mount: ContainerMount,
+    private readonly config: AppConfig,
+    private readonly staging: StagingArea,
+    private readonly extractor: ZipExtractor,
+    private readonly merger: MountMerger,
+  ) {}
+
+  async upload(cuid: string, rawPath: string | undefined, req: IncomingMessage): Promise<UploadResult> {
+    await this.mount.assertExists(cuid);
+    assertZipContentType(req.headers['content-type']);
+    const target = parseMountPath(rawPath);
+    const limits = this.config.uploadLimits;
+    const job = await this.staging.create(cuid);
+    try {
+      await spoolRequest(req, job.archive, limits.maxBytes);
+      const owner = { uid: this.config.uid, gid: this.config.gid };
+      const result = await this.extractor.extract(job.archive, job.tree, target, limits, owner);
+      await this.merges.runExclusive(cuid, () =>
+        this.mount.with(cuid, (root) => this.merger.merge(job.tree, root, target)),
+      );
+      return { ...result, path: displayPath(target) };
+    } finally {
+      await this.staging.discard(job);
+    }
+  }
+}
+
+/** A missing Content-Type is accepted (some clients send raw bytes without one); a wrong one is not. */
+function assertZipContentType(header: string | undefined): void {
+  if (header === undefined) return;
+  const type = header.split(';')[0]?.trim().toLowerCase() ?? '';
+  if (!ZIP_TYPES.has(type)) {
+    throw new UnsupportedMediaTypeError('UNSUPPORTED_MEDIA_TYPE', 'The body must be a zip archive (application/zip)', {
+      content_type: type.slice(0, 64),
+      accepted: [...ZIP_TYPES],
+    });
+  }
+}
