@@ -14,9 +14,12 @@ export const MIN_MEMORY_BYTES = 6 * 1024 * 1024;
  * starts with `-` or holds spaces, quotes or shell characters can pass as an image.
  */
 const COMPONENT = '[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*';
+const HOST_PART = '[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?';
+const PORT = '(?::[0-9]{1,5})';
+// As in Docker, a first component is a registry only if it has a dot or a port, or is localhost.
+const DOMAIN = `(?:localhost${PORT}?|${HOST_PART}(?:\\.${HOST_PART})+${PORT}?|${HOST_PART}${PORT})`;
 export const IMAGE_REF = new RegExp(
-  `^(?:[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?(?:\\.[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)*(?::[0-9]{1,5})?/)?` +
-    `${COMPONENT}(?:/${COMPONENT})*(?::[A-Za-z0-9_][A-Za-z0-9_.-]{0,127})?(?:@sha256:[a-f0-9]{64})?$`,
+  `^(?:${DOMAIN}/)?${COMPONENT}(?:/${COMPONENT})*(?::[A-Za-z0-9_][A-Za-z0-9_.-]{0,127})?(?:@sha256:[a-f0-9]{64})?$`,
 );
 export const MAX_IMAGE_LENGTH = 255;
 
