@@ -63,7 +63,8 @@ describe('reliability: hostile input', () => {
     ['devices', { image: TEST_IMAGE, devices: ['/dev/sda'] }, 'UNKNOWN_FIELD'],
     ['env key with newline', { image: TEST_IMAGE, env: { 'A\nprivileged: true': 'x' } }, 'INVALID_ENV'],
     ['env key interpolation', { image: TEST_IMAGE, env: { '${X}': 'x' } }, 'INVALID_ENV'],
-    ['env value infinite', { image: TEST_IMAGE, env: { A: 1e400 } }, 'INVALID_ENV'],
+    ['env value that overflows to Infinity', `{"image":"${TEST_IMAGE}","env":{"A":1e400}}`, 'INVALID_ENV'],
+    ['env value null on create', { image: TEST_IMAGE, env: { A: null } }, 'INVALID_ENV'],
     ['reserved env key', { image: TEST_IMAGE, env: { CONTAINER_UID: 'spoof' } }, 'INVALID_ENV'],
     ['command with NUL', { image: TEST_IMAGE, command: ['sh', '-c', 'a\u0000b'] }, 'INVALID_COMMAND'],
   ])('wrong type or forbidden key: %s', async (_name, body, code) => {
