@@ -90,17 +90,18 @@ export class ProjectStore {
       appDir: this.paths.appDir(spec.cuid),
       projectsRoot: this.paths.root,
     });
-    const handle = await fs.open(tmp, 'wx', 0o640);
     try {
-      await handle.writeFile(text);
-      await handle.sync();
-    } finally {
-      await handle.close();
-    }
-    try {
+      const handle = await fs.open(tmp, 'wx', 0o640);
+      try {
+        await handle.writeFile(text);
+        await handle.sync();
+      } finally {
+        await handle.close();
+      }
       await fs.rename(tmp, file);
     } catch (err) {
-      await fs.rm(tmp, { force: true });
+      // A full or failing disk must not leave a partial temp file beside the real one.
+      await fs.rm(tmp, { force: true }).catch(() => undefined);
       throw err;
     }
   }
