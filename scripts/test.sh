@@ -13,5 +13,5 @@ if ! docker image inspect "$TEST_IMAGE" >/dev/null 2>&1; then
   exit 1
 fi
 npx nest build # the reliability suite runs the built service as a real process
-npx jest --selectProjects unit "$@"
-npx jest --selectProjects e2e --runInBand "$@"
+npx jest "$@" --selectProjects unit
+npx jest "$@" --selectProjects e2e --runInBand

@@ -23,6 +23,8 @@ export interface RenderContext {
  */
 export function renderComposeFile(spec: ContainerSpec, ctx: RenderContext): string {
   const environment: Record<string, string> = {
+    // boot.py's prints must reach `docker logs` and attach as they happen, not when its buffer fills.
+    PYTHONUNBUFFERED: '1',
     ...spec.env,
     CONTAINER_UID: spec.cuid,
     TAGS: spec.tags.join(','),

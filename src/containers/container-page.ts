@@ -1,5 +1,5 @@
 import { ValidationError } from '../common/errors/app-error';
-import type { Container, ContainerStatus } from './container.types';
+import type { Container, ContainerSpec, ContainerStatus } from './container.types';
 
 export interface PageQuery {
   statuses?: ContainerStatus[];
@@ -15,27 +15,42 @@ export interface Page {
 
 type Key = [string, string];
 
-const keyOf = (c: Container): Key => [c.created_at, c.cuid];
-const compare = (a: Key, b: Key): number =>
-  a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : a[1] < b[1] ? -1 : a[1] > b[1] ? 1 : 0;
+const keyOf = (c: ContainerSpec): Key => [c.created_at, c.cuid];
+
+export function compareSpecs(a: ContainerSpec, b: ContainerSpec): number {
+  return compareKeys(keyOf(a), keyOf(b));
+}
+
+function compareKeys(a: Key, b: Key): number {
+  return a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : a[1] < b[1] ? -1 : a[1] > b[1] ? 1 : 0;
+}
 
 /**
  * Keyset pagination in (created_at, cuid) order: the cursor names the last item seen, so creates and
- * deletes between pages never make a container appear twice or be skipped.
+ * deletes between pages never make a container appear twice or be skipped. `sorted` must already be
+ * in that order; only the page's items are turned into views.
  */
-export function paginate(all: Container[], query: PageQuery): Page {
+export function paginate(
+  sorted: readonly ContainerSpec[],
+  statusOf: (cuid: string) => ContainerStatus,
+  query: PageQuery,
+): Page {
   const after = query.cursor === undefined ? null : decodeCursor(query.cursor);
-  const matching = all
-    .filter((c) => !query.statuses || query.statuses.includes(c.status))
-    .filter((c) => !query.tags || query.tags.every((t) => c.tags.includes(t)))
-    .filter((c) => after === null || compare(keyOf(c), after) > 0)
-    .sort((a, b) => compare(keyOf(a), keyOf(b)));
-  const containers = matching.slice(0, query.limit);
+  const containers: Container[] = [];
+  let more = false;
+  for (const spec of sorted) {
+    if (after !== null && compareKeys(keyOf(spec), after) <= 0) continue;
+    if (query.tags && !query.tags.every((t) => spec.tags.includes(t))) continue;
+    const status = statusOf(spec.cuid);
+    if (query.statuses && !query.statuses.includes(status)) continue;
+    if (containers.length === query.limit) {
+      more = true;
+      break;
+    }
+    containers.push({ ...spec, status });
+  }
   const last = containers[containers.length - 1];
-  return {
-    containers,
-    next_cursor: matching.length > query.limit && last ? encodeCursor(keyOf(last)) : null,
-  };
+  return { containers, next_cursor: more && last ? encodeCursor(keyOf(last)) : null };
 }
 
 function encodeCursor(key: Key): string {

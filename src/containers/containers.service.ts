@@ -87,8 +87,7 @@ export class ContainersService {
 
   async list(query: ListQueryDto): Promise<Page> {
     await this.cache.ensureSynced();
-    const all = this.store.all().map((spec) => this.view(spec, this.cache.get(spec.cuid)));
-    return paginate(all, {
+    return paginate(this.store.sorted(), (cuid) => this.cache.get(cuid)?.status ?? 'created', {
       statuses: query.status ? (query.status.split(',') as ContainerStatus[]) : undefined,
       tags: query.tag ? query.tag.split(',').filter((t) => t !== '') : undefined,
       limit: query.limit ?? 50,

@@ -6,6 +6,7 @@ import { AppConfig } from '../common/config/app-config';
 import { IoError } from '../common/errors/app-error';
 import { parseComposeFile, renderComposeFile } from '../compose/compose-file';
 import { isCuid, ProjectPaths } from '../compose/project-paths';
+import { compareSpecs } from './container-page';
 import type { ContainerSpec } from './container.types';
 
 /**
@@ -16,6 +17,8 @@ import type { ContainerSpec } from './container.types';
 export class ProjectStore {
   private readonly logger = new Logger('ProjectStore');
   private readonly specs = new Map<string, ContainerSpec>();
+  /** Listing order, rebuilt lazily after a change rather than sorted on every request. */
+  private sortedCache: ContainerSpec[] | null = null;
 
   constructor(
     private readonly paths: ProjectPaths,
@@ -26,10 +29,12 @@ export class ProjectStore {
   async load(): Promise<void> {
     await fs.mkdir(this.paths.root, { recursive: true });
     this.specs.clear();
+    this.sortedCache = null;
     for (const name of await fs.readdir(this.paths.root)) {
       if (!isCuid(name)) continue;
       const spec = await this.readFromDisk(name);
       if (spec) this.specs.set(name, spec);
+      this.sortedCache = null;
     }
   }
 
@@ -39,6 +44,12 @@ export class ProjectStore {
 
   all(): ContainerSpec[] {
     return [...this.specs.values()];
+  }
+
+  /** Every spec in (created_at, cuid) order. */
+  sorted(): readonly ContainerSpec[] {
+    this.sortedCache ??= [...this.specs.values()].sort(compareSpecs);
+    return this.sortedCache;
   }
 
   /** Creates the project directory and its app/ mount, owned by the container user, then the compose file. */
@@ -55,6 +66,7 @@ export class ProjectStore {
       throw ioError('PROJECT_WRITE_FAILED', 'Could not write the container project', err);
     }
     this.specs.set(spec.cuid, spec);
+    this.sortedCache = null;
   }
 
   async save(spec: ContainerSpec): Promise<void> {
@@ -64,10 +76,12 @@ export class ProjectStore {
       throw ioError('PROJECT_WRITE_FAILED', 'Could not write the container project', err);
     }
     this.specs.set(spec.cuid, spec);
+    this.sortedCache = null;
   }
 
   async remove(cuid: string): Promise<void> {
     this.specs.delete(cuid);
+    this.sortedCache = null;
     // Rename first so a crash mid-delete cannot leave a half-deleted project that still loads.
     const doomed = path.join(this.paths.root, `.deleting-${cuid}-${randomBytes(4).toString('hex')}`);
     await fs.rename(this.paths.dir(cuid), doomed).catch(() => undefined);

@@ -8,6 +8,7 @@ import { ComposeRunner } from '../compose/compose-runner';
 import { killGroup, ProcessRunner } from '../compose/process-runner';
 import { ProjectPaths } from '../compose/project-paths';
 import type { ContainerStatus } from './container.types';
+import { DockerStates } from './docker-states';
 
 const PROJECT_LABEL = 'com.docker.compose.project';
 const INSPECT_BATCH = 100;
@@ -49,7 +50,7 @@ interface InspectResult {
 @Injectable()
 export class StateCache implements OnApplicationShutdown {
   private readonly logger = new Logger('StateCache');
-  private readonly byId = new Map<string, DockerState>();
+  private readonly states = new DockerStates();
   private readonly pending = new Set<string>();
   private events: ChildProcess | null = null;
   private synced = false;
@@ -77,15 +78,11 @@ export class StateCache implements OnApplicationShutdown {
 
   /** The newest Docker container of a project, if any. */
   get(cuid: string): DockerState | undefined {
-    let newest: DockerState | undefined;
-    for (const state of this.byId.values()) {
-      if (state.cuid === cuid && (!newest || state.created > newest.created)) newest = state;
-    }
-    return newest;
+    return this.states.newest(cuid);
   }
 
   all(): DockerState[] {
-    return [...this.byId.values()];
+    return this.states.all();
   }
 
   /** Throws 503 when the engine cannot be reached and the cache cannot be trusted. */
@@ -106,7 +103,7 @@ export class StateCache implements OnApplicationShutdown {
     this.forget(cuid);
     for (const item of JSON.parse(result.stdout || '[]') as InspectResult[]) {
       const state = toState(item);
-      if (state) this.byId.set(state.id, state);
+      if (state) this.states.set(state);
     }
     return this.get(cuid);
   }
@@ -117,13 +114,13 @@ export class StateCache implements OnApplicationShutdown {
   }
 
   forget(cuid: string): void {
-    for (const [id, state] of this.byId) if (state.cuid === cuid) this.byId.delete(id);
+    this.states.deleteProject(cuid);
   }
 
   async resync(): Promise<void> {
     const ids = await this.listIds();
     const fresh = new Set(ids);
-    for (const id of this.byId.keys()) if (!fresh.has(id)) this.byId.delete(id);
+    for (const id of this.states.ids()) if (!fresh.has(id)) this.states.delete(id);
     await this.inspect(ids);
     this.synced = this.events !== null;
   }
@@ -153,11 +150,11 @@ export class StateCache implements OnApplicationShutdown {
       for (const item of JSON.parse(result.stdout || '[]') as InspectResult[]) {
         const state = toState(item);
         if (state) {
-          this.byId.set(state.id, state);
+          this.states.set(state);
           found.add(state.id);
         }
       }
-      for (const id of batch) if (!found.has(id)) this.byId.delete(id);
+      for (const id of batch) if (!found.has(id)) this.states.delete(id);
     }
   }
 
@@ -206,7 +203,7 @@ export class StateCache implements OnApplicationShutdown {
     const id = event.Actor?.ID ?? event.id;
     if (!id) return;
     if (event.Action === 'destroy') {
-      this.byId.delete(id);
+      this.states.delete(id);
       this.pending.delete(id);
       return;
     }

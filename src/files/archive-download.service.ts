@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import type { Archiver, ArchiverOptions } from 'archiver';
+import archiver, { type Archiver } from 'archiver';
 import type { Response } from 'express';
 import { once } from 'node:events';
 import type { ReadStream } from 'node:fs';
@@ -10,11 +10,6 @@ import { attachmentDisposition } from './content-type';
 import { ioFailure, MountDir, MountFs } from './mount-fs';
 import { hasControlChars, parseMountPath } from './path-confinement';
 import { clientGone, downloadHeaders, forgetFileHeaders } from './response-stream';
-
-// archiver 7 exports a factory function, while the installed @types/archiver (8.x) describes archiver 8's
-// classes; the shared parts (append, finalize, abort, events) are the same, so the factory is typed here.
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const createArchive = require('archiver') as (format: 'zip', options?: ArchiverOptions) => Archiver;
 
 // Names the upload side would refuse (and that archiver would rewrite: `\` becomes `/`) stay out of the zip.
 const zippable = (name: string): boolean => !hasControlChars(name) && !name.includes('\\') && !/^[A-Za-z]:/.test(name);
@@ -50,7 +45,7 @@ export class ArchiveDownloadService {
   }
 
   private async stream(dir: MountDir, fileName: string, res: Response): Promise<void> {
-    const archive = createArchive('zip', { zlib: { level: 6 } });
+    const archive = archiver('zip', { zlib: { level: 6 } });
     // One signal stops the walk whether the client left or the archiver failed.
     const stop = new AbortController();
     let archiveError: unknown;
@@ -100,12 +95,8 @@ export class ArchiveDownloadService {
         const sub = await this.openOrSkip(() => this.fs.openDir(dir, name));
         if (!sub) continue;
         try {
-          archive.append(Buffer.alloc(0), {
-            name: `${entryName}/`,
-            type: 'directory',
-            mode: stats.mode & 0o777,
-            date: stats.mtime,
-          });
+          // The trailing `/` is what makes archiver write a directory entry.
+          archive.append(Buffer.alloc(0), { name: `${entryName}/`, mode: stats.mode & 0o777, date: stats.mtime });
           await once(archive, 'entry', { signal });
           await this.addTree(archive, sub, `${entryName}/`, signal, cursor);
         } finally {

@@ -1,7 +1,7 @@
 import { ValidationError } from '../common/errors/app-error';
 import { hasControlChars, MAX_NAME_BYTES, MAX_RELATIVE_PATH_BYTES } from './path-confinement';
 import { ratioCeiling, ratioExceeded, tooLarge, tooManyEntries, UploadLimits } from './zip-limits';
-import { ZipRecord } from './zip-reader';
+import { ZipRecord } from './zip-record';
 
 export interface PlannedFile {
   record: ZipRecord;

@@ -2,11 +2,40 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
+import { randomBytes } from 'node:crypto';
 import { deflateRawSync } from 'node:zlib';
 import { buildZip, FixtureEntry } from '../../test/support/zip-fixtures';
 import { AppError } from '../common/errors/app-error';
 import { ZipExtractor } from './zip-extractor';
 import { UploadLimits } from './zip-limits';
+
+/** Rewrites a built zip's end into the zip64 form (end record, locator, saturated classic end record). */
+function withZip64End(zip: Buffer, declaredEntries?: bigint): Buffer {
+  const endAt = zip.length - 22;
+  const entries = BigInt(zip.readUInt16LE(endAt + 10));
+  const cdSize = BigInt(zip.readUInt32LE(endAt + 12));
+  const cdOffset = BigInt(zip.readUInt32LE(endAt + 16));
+  const end64 = Buffer.alloc(56);
+  end64.writeUInt32LE(0x06064b50, 0);
+  end64.writeBigUInt64LE(44n, 4);
+  end64.writeUInt16LE(45, 12);
+  end64.writeUInt16LE(45, 14);
+  end64.writeBigUInt64LE(declaredEntries ?? entries, 24);
+  end64.writeBigUInt64LE(declaredEntries ?? entries, 32);
+  end64.writeBigUInt64LE(cdSize, 40);
+  end64.writeBigUInt64LE(cdOffset, 48);
+  const locator = Buffer.alloc(20);
+  locator.writeUInt32LE(0x07064b50, 0);
+  locator.writeBigUInt64LE(BigInt(endAt), 8);
+  locator.writeUInt32LE(1, 16);
+  const end = Buffer.alloc(22);
+  end.writeUInt32LE(0x06054b50, 0);
+  end.writeUInt16LE(0xffff, 8);
+  end.writeUInt16LE(0xffff, 10);
+  end.writeUInt32LE(0xffffffff, 12);
+  end.writeUInt32LE(0xffffffff, 16);
+  return Buffer.concat([zip.subarray(0, endAt), end64, locator, end]);
+}
 
 const LIMITS: UploadLimits = { maxBytes: 1 << 30, maxUncompressedBytes: 64 << 20, maxEntries: 1000, maxRatio: 100 };
 const OWNER = { uid: 1000, gid: 1000 };
@@ -95,6 +124,14 @@ describe('ZipExtractor', () => {
       expect(readFileSync(path.join(tree(), 'deploy/v1/a.txt'), 'utf8')).toBe('a');
     });
 
+    it('reads the entry count and directory from a zip64 end record', async () => {
+      const result = await extract(
+        withZip64End(entries({ name: 'a.txt', data: 'a' }, { name: 'b/c.txt', data: 'bc' })),
+      );
+      expect(result).toEqual({ files: 2, bytes: 3 });
+      expect(readFileSync(path.join(tree(), 'b/c.txt'), 'utf8')).toBe('bc');
+    });
+
     it('accepts an empty archive', async () => {
       expect(await extract(entries())).toEqual({ files: 0, bytes: 0 });
     });
@@ -175,6 +212,11 @@ describe('ZipExtractor', () => {
       expect(await failure(buildZip(list), { maxEntries: 10 })).toEqual({ code: 'ZIP_TOO_MANY_ENTRIES', status: 413 });
     });
 
+    it('refuses a huge zip64 entry count before anything is allocated per entry', async () => {
+      const zip = withZip64End(entries({ name: 'a', data: 'a' }), 100_000_000n);
+      expect(await failure(zip)).toEqual({ code: 'ZIP_TOO_MANY_ENTRIES', status: 413 });
+    });
+
     it('refuses an archive whose declared total exceeds the limit', async () => {
       expect(
         await failure(entries({ name: 'z', data: zeros }), { maxUncompressedBytes: 1 << 20, maxRatio: 10_000 }),
@@ -237,6 +279,56 @@ describe('ZipExtractor', () => {
     it('refuses an archive with bytes cut from the middle', async () => {
       const zip = good();
       expect((await failure(Buffer.concat([zip.subarray(0, 40), zip.subarray(50)]))).code).toBe('ZIP_CORRUPT');
+    });
+
+    it('refuses a deflate stream that ends before its declared compressed size', async () => {
+      // The data descriptor's 16 bytes follow the deflate data, so the declared size stays inside the entry.
+      const data = 'hello world '.repeat(100);
+      const declaredCompressedSize = deflateRawSync(Buffer.from(data)).length + 16;
+      const zip = entries({ name: 'a', data, dataDescriptor: true, declaredCompressedSize });
+      expect(await failure(zip)).toEqual({ code: 'ZIP_CORRUPT', status: 400 });
+    });
+
+    it('refuses a local header whose name differs from the central one, even at the same length', async () => {
+      expect(
+        await failure(entries({ name: 'safe.txt', localName: '../evil!', data: 'x' }, { name: 'b', data: 'b' })),
+      ).toEqual({
+        code: 'ZIP_CORRUPT',
+        status: 400,
+      });
+      expect(await failure(entries({ name: 'safe.txt', localName: '../evi/', data: 'x' }))).toEqual({
+        code: 'ZIP_CORRUPT',
+        status: 400,
+      });
+    });
+
+    it('refuses a zip64 end record without its locator, and trailing bytes after the end record', async () => {
+      const zip64 = withZip64End(good());
+      expect((await failure(Buffer.concat([zip64.subarray(0, -42), zip64.subarray(-22)]))).code).toBe('ZIP_CORRUPT');
+      expect((await failure(Buffer.concat([good(), Buffer.from('trailing')]))).code).toBe('ZIP_CORRUPT');
+    });
+
+    it('leaves no descriptor open after extractions that fail mid-stream', async () => {
+      const openFds = (): number => readdirSync('/proc/self/fd').length;
+      // Two symbols at random: about 8:1, so the inflater stops long before the stored bytes end.
+      const text = Buffer.from(randomBytes(16 << 20).map((b) => 0x61 + (b & 1)));
+      const damaged = entries({ name: 't', data: text, level: 1 });
+      damaged.fill(0x55, 1 << 20, (1 << 20) + 4096);
+      const stored = randomBytes(8 << 20);
+      const cases: [Buffer, Partial<UploadLimits>, string][] = [
+        [entries({ name: 't', data: text, level: 1 }), { maxUncompressedBytes: 4 << 20 }, 'ZIP_TOO_LARGE'],
+        [damaged, {}, 'ZIP_CORRUPT'],
+        [
+          buildZip(Array.from({ length: 12 }, (_, i) => ({ name: `f${i}`, data: stored, method: 0, declaredCrc: i }))),
+          { maxUncompressedBytes: 1 << 30 },
+          'ZIP_CORRUPT',
+        ],
+        [good().subarray(0, 200), {}, 'ZIP_CORRUPT'],
+      ];
+      await extract(good());
+      const before = openFds();
+      for (const [zip, limits, code] of cases) expect((await failure(zip, limits)).code).toBe(code);
+      expect(openFds()).toBe(before);
     });
 
     it('refuses a lying entry count and mismatched local names', async () => {

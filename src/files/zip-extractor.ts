@@ -2,13 +2,11 @@ import { Injectable } from '@nestjs/common';
 import { createWriteStream } from 'node:fs';
 import { chmod, chown, mkdir, utimes } from 'node:fs/promises';
 import { pipeline } from 'node:stream/promises';
-import { createInflateRaw } from 'node:zlib';
-import { AppError } from '../common/errors/app-error';
 import { ioFailure } from './mount-fs';
 import { confinedJoin } from './path-confinement';
+import { ZipArchive } from './zip-archive';
 import { planExtraction, PlannedFile } from './zip-entry-policy';
-import { EntryMeter, InflateBudget, tooManyEntries, UploadLimits } from './zip-limits';
-import { zipCorrupt, ZipReader, ZipRecord } from './zip-reader';
+import { EntryMeter, InflateBudget, UploadLimits } from './zip-limits';
 
 /**
  * Entries written at once. Creating a small file costs several filesystem calls, each a threadpool
@@ -40,22 +38,19 @@ export class ZipExtractor {
     limits: UploadLimits,
     owner: Owner,
   ): Promise<ExtractResult> {
-    const reader = await ZipReader.open(archivePath);
+    const archive = await ZipArchive.open(archivePath, limits.maxEntries);
     try {
-      if (reader.entryCount > limits.maxEntries) throw tooManyEntries(reader.entryCount, limits.maxEntries);
-      const records: ZipRecord[] = [];
-      for await (const record of reader.records()) records.push(record);
-      const plan = planExtraction(records, limits, prefix);
-      reader.assertNoOverlap(records);
+      const plan = planExtraction(archive.records, limits, prefix);
+      archive.assertNoOverlap();
       await mkdir(destRoot, { mode: 0o700 });
       for (const dir of plan.directories) await makeDirectory(confinedJoin(destRoot, dir), owner);
       const budget = new InflateBudget(limits.maxUncompressedBytes);
       await forEachBounded(plan.files, PARALLEL_ENTRIES, (file, signal) =>
-        writeFile(reader, file, confinedJoin(destRoot, file.segments), budget, limits, owner, signal),
+        writeFile(archive, file, confinedJoin(destRoot, file.segments), budget, limits, owner, signal),
       );
       return { files: plan.files.length, bytes: budget.total };
     } finally {
-      await reader.close();
+      await archive.close();
     }
   }
 }
@@ -72,7 +67,7 @@ async function makeDirectory(target: string, owner: Owner): Promise<void> {
 }
 
 async function writeFile(
-  reader: ZipReader,
+  archive: ZipArchive,
   file: PlannedFile,
   target: string,
   budget: InflateBudget,
@@ -81,22 +76,15 @@ async function writeFile(
   signal: AbortSignal,
 ): Promise<void> {
   const { record } = file;
-  const source = await reader.openData(record);
+  const data = await archive.openEntry(record);
   const meter = new EntryMeter(record, file.name, budget, limits.maxRatio);
   const out = createWriteStream(target, { flags: 'wx', mode: 0o600 });
-  const inflater = record.method === 8 ? createInflateRaw({ chunkSize: 256 * 1024 }) : null;
   try {
-    if (inflater) await pipeline(source, inflater, meter, out, { signal });
-    else await pipeline(source, meter, out, { signal });
+    await pipeline(data.stream, meter, out, { signal });
   } catch (err) {
-    if (err instanceof AppError) throw err;
-    if (isZlibError(err)) throw zipCorrupt('invalid compressed data', { entry: file.name });
-    throw ioFailure(err, 'write');
+    throw data.failure(err) ?? ioFailure(err, 'write');
   }
-  // A deflate stream that ends before its stored bytes do means the sizes in the archive lie.
-  if (inflater && inflater.bytesWritten !== record.compressedSize) {
-    throw zipCorrupt('compressed data ends early', { entry: file.name });
-  }
+  data.assertFullyInflated(file.name);
   try {
     await chmod(target, file.mode);
     await chown(target, owner.uid, owner.gid);
@@ -104,11 +92,6 @@ async function writeFile(
   } catch (err) {
     throw ioFailure(err, 'chmod');
   }
-}
-
-function isZlibError(err: unknown): boolean {
-  const code = (err as { code?: unknown } | null)?.code;
-  return typeof code === 'string' && code.startsWith('Z_');
 }
 
 /**

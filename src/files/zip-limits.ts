@@ -1,7 +1,8 @@
 import { Transform, TransformCallback } from 'node:stream';
 import { crc32 } from 'node:zlib';
 import { PayloadTooLargeError } from '../common/errors/app-error';
-import { zipCorrupt, ZipRecord } from './zip-reader';
+import { zipCorrupt } from './zip-errors';
+import { ZipRecord } from './zip-record';
 
 export interface UploadLimits {
   maxBytes: number;

@@ -92,14 +92,15 @@ describe('reliability: hardened containers', () => {
   it('an uploaded .env or compose.override.yaml in /app changes nothing about the project', async () => {
     const cuid = await createContainer(t, { env: { MODE: 'safe' } });
     const app = path.join(t.projectsDir, cuid, 'app');
-    for (const [name, text] of [
+    const planted: [string, string][] = [
       ['.env', 'MODE=pwned\nCOMPOSE_PROJECT_NAME=evil\n'],
       [
         'compose.override.yaml',
         'services:\n  app:\n    privileged: true\n    network_mode: host\n    volumes: ["/:/host"]\n',
       ],
       ['docker-compose.override.yml', 'services:\n  app:\n    privileged: true\n'],
-    ]) {
+    ];
+    for (const [name, text] of planted) {
       writeFileSync(path.join(app, name), text);
       chownSync(path.join(app, name), 1000, 1000);
     }

@@ -1,0 +1,223 @@
+import { EventEmitter } from 'node:events';
+import { ComposeError } from '../common/errors/app-error';
+import type { OutputStream } from './frames';
+import type { TerminalProcess } from './terminal-process';
+import { SessionSocket, TerminalSession } from './terminal-session';
+
+class FakeSocket extends EventEmitter implements SessionSocket {
+  readyState = 1;
+  bufferedAmount = 0;
+  sent: Record<string, unknown>[] = [];
+  flushes: (() => void)[] = [];
+  closedWith: number | null = null;
+  terminated = false;
+  pings = 0;
+
+  send(data: string, cb: () => void): void {
+    this.sent.push(JSON.parse(data) as Record<string, unknown>);
+    this.flushes.push(cb);
+  }
+  close(code?: number): void {
+    this.closedWith = code ?? null;
+    this.readyState = 3;
+  }
+  terminate(): void {
+    this.terminated = true;
+    this.readyState = 3;
+    this.emit('close');
+  }
+  ping(): void {
+    this.pings += 1;
+  }
+  pause(): void {}
+  resume(): void {}
+  client(frame: unknown, isBinary = false): void {
+    this.emit('message', Buffer.from(typeof frame === 'string' ? frame : JSON.stringify(frame)), isBinary);
+  }
+}
+
+class FakeProcess implements TerminalProcess {
+  written: Buffer[] = [];
+  resized: [number, number][] = [];
+  signals: string[] = [];
+  paused = false;
+  terminations = 0;
+  signalError: Error | null = null;
+  private out: ((stream: OutputStream, chunk: Buffer) => void) | null = null;
+  private exit: ((code: number | null) => void) | null = null;
+
+  onOutput(listener: (stream: OutputStream, chunk: Buffer) => void): void {
+    this.out = listener;
+  }
+  onExit(listener: (code: number | null) => void): void {
+    this.exit = listener;
+  }
+  write(data: Buffer): void {
+    this.written.push(data);
+  }
+  resize(cols: number, rows: number): void {
+    this.resized.push([cols, rows]);
+  }
+  signal(name: string): Promise<void> {
+    this.signals.push(name);
+    return this.signalError ? Promise.reject(this.signalError) : Promise.resolve();
+  }
+  pause(): void {
+    this.paused = true;
+  }
+  resume(): void {
+    this.paused = false;
+  }
+  terminate(): Promise<void> {
+    this.terminations += 1;
+    return Promise.resolve();
+  }
+  emitOutput(stream: OutputStream, text: string | Buffer): void {
+    this.out?.(stream, Buffer.from(text));
+  }
+  emitExit(code: number | null): void {
+    this.exit?.(code);
+  }
+}
+
+function fixture(options: Partial<{ heartbeatMs: number; highWaterMark: number; lowWaterMark: number }> = {}) {
+  const ws = new FakeSocket();
+  const proc = new FakeProcess();
+  const session = new TerminalSession(ws, proc, {
+    requestId: 'req-1',
+    withStack: false,
+    heartbeatMs: 60_000,
+    ...options,
+  });
+  session.start();
+  return { ws, proc, session };
+}
+
+describe('TerminalSession', () => {
+  afterEach(() => jest.useRealTimers());
+
+  it('forwards stdin, resize and signals to the process and counts input bytes', async () => {
+    const { ws, proc, session } = fixture();
+    ws.client({ type: 'stdin', data: 'ls\n', encoding: 'utf8' });
+    ws.client({ type: 'resize', cols: 100, rows: 30 });
+    ws.client({ type: 'signal', name: 'INT' });
+    expect(Buffer.concat(proc.written).toString()).toBe('ls\n');
+    expect(proc.resized).toEqual([[100, 30]]);
+    expect(proc.signals).toEqual(['INT']);
+    proc.emitExit(0);
+    expect(await session.finished).toEqual({ exitCode: 0, bytesIn: 3, bytesOut: 0 });
+  });
+
+  it('answers an invalid frame with an error frame in the guide schema and stays open', () => {
+    const { ws, proc } = fixture();
+    ws.client('{nope');
+    expect(ws.sent).toEqual([
+      {
+        type: 'error',
+        error: expect.objectContaining({
+          error: 'validation_error',
+          code: 'INVALID_JSON',
+          status: 400,
+          request_id: 'req-1',
+        }),
+      },
+    ]);
+    expect(ws.closedWith).toBeNull();
+    ws.client({ type: 'stdin', data: 'x' });
+    expect(proc.written).toHaveLength(1);
+  });
+
+  it('reports a failed signal as an error frame', async () => {
+    const { ws, proc } = fixture();
+    proc.signalError = new ComposeError('SIGNAL_FAILED', 'Could not reach the process inside the container');
+    ws.client({ type: 'signal', name: 'TERM' });
+    await new Promise(setImmediate);
+    expect(ws.sent[0]).toMatchObject({ type: 'error', error: { code: 'SIGNAL_FAILED', error: 'compose_error' } });
+  });
+
+  it('sends all output, then a held-back partial character, then exit, then closes with 1000', async () => {
+    const { ws, proc, session } = fixture();
+    const smile = Buffer.from('😀');
+    proc.emitOutput('stdout', Buffer.concat([Buffer.from('hi '), smile.subarray(0, 2)]));
+    proc.emitOutput('stdout', smile.subarray(2));
+    proc.emitOutput('stderr', 'oops');
+    proc.emitOutput('stdout', Buffer.from([0xe4]));
+    proc.emitExit(3);
+    expect(ws.sent).toEqual([
+      { type: 'stdout', data: 'hi ', encoding: 'utf8' },
+      { type: 'stdout', data: '😀', encoding: 'utf8' },
+      { type: 'stderr', data: 'oops', encoding: 'utf8' },
+      { type: 'stdout', data: Buffer.from([0xe4]).toString('base64'), encoding: 'base64' },
+      { type: 'exit', code: 3 },
+    ]);
+    expect(ws.closedWith).toBe(1000);
+    expect((await session.finished).bytesOut).toBe(3 + 4 + 4 + 1);
+  });
+
+  it('pauses the process while the socket is backed up and resumes once it drained', () => {
+    const { ws, proc } = fixture({ highWaterMark: 1000, lowWaterMark: 100 });
+    ws.bufferedAmount = 1500;
+    proc.emitOutput('stdout', 'x'.repeat(700));
+    expect(proc.paused).toBe(true);
+    proc.emitOutput('stdout', 'x'.repeat(800));
+    ws.bufferedAmount = 500;
+    ws.flushes.shift()?.();
+    expect(proc.paused).toBe(true);
+    ws.bufferedAmount = 0;
+    ws.flushes.shift()?.();
+    expect(proc.paused).toBe(false);
+  });
+
+  it('ends the process on a close frame, and still reports its exit', () => {
+    const { ws, proc } = fixture();
+    ws.client({ type: 'close' });
+    expect(proc.terminations).toBe(1);
+    proc.emitExit(129);
+    expect(proc.terminations).toBe(2); // idempotent in real processes; also sweeps after a normal exit
+    expect(ws.sent).toEqual([{ type: 'exit', code: 129 }]);
+    expect(ws.closedWith).toBe(1000);
+  });
+
+  it('sweeps what the process left behind after a normal exit before the session counts as finished', async () => {
+    const { proc, session } = fixture();
+    proc.emitExit(0);
+    expect(proc.terminations).toBe(1);
+    await expect(session.finished).resolves.toMatchObject({ exitCode: 0 });
+  });
+
+  it('ends the process when the socket goes away, once', () => {
+    const { ws, proc } = fixture();
+    ws.emit('close');
+    ws.emit('close');
+    expect(proc.terminations).toBe(1);
+  });
+
+  it('terminates a client that stops answering pings', () => {
+    jest.useFakeTimers();
+    const { ws, proc } = fixture({ heartbeatMs: 15_000 });
+    jest.advanceTimersByTime(15_000);
+    expect(ws.pings).toBe(1);
+    ws.emit('pong');
+    jest.advanceTimersByTime(15_000);
+    expect(ws.terminated).toBe(false);
+    jest.advanceTimersByTime(15_000);
+    expect(ws.terminated).toBe(true);
+    expect(proc.terminations).toBe(1);
+  });
+
+  it('closes with 1001 on shutdown after the exit frame', async () => {
+    const { ws, proc, session } = fixture();
+    const done = session.shutdown();
+    expect(proc.terminations).toBeGreaterThanOrEqual(1);
+    proc.emitExit(129);
+    await done;
+    expect(ws.sent).toEqual([{ type: 'exit', code: 129 }]);
+    expect(ws.closedWith).toBe(1001);
+  });
+
+  it('reports an output stream that ended without an exit code as an error frame', () => {
+    const { ws, proc } = fixture();
+    proc.emitExit(null);
+    expect(ws.sent[0]).toMatchObject({ type: 'error', error: { code: 'OUTPUT_STREAM_ENDED' } });
+  });
+});

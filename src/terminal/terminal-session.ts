@@ -1,0 +1,174 @@
+import { AppError, ComposeError, ValidationError } from '../common/errors/app-error';
+import { toErrorBody } from '../common/errors/error-body';
+import { toAppError } from '../common/errors/to-app-error';
+import { FlowControl, HIGH_WATER_MARK, LOW_WATER_MARK } from './flow-control';
+import { ClientFrame, errorFrame, exitFrame, OutputStream, outputFrame, parseClientFrame } from './frames';
+import type { TerminalProcess } from './terminal-process';
+import { Utf8Chunker } from './utf8-chunker';
+
+const OPEN = 1;
+export const CLOSE_NORMAL = 1000;
+export const CLOSE_GOING_AWAY = 1001;
+
+/** The part of a `ws` WebSocket a session uses, so specs can drive it with a fake. */
+export interface SessionSocket {
+  readonly readyState: number;
+  readonly bufferedAmount: number;
+  send(data: string, cb: (err?: Error) => void): void;
+  close(code?: number, reason?: string): void;
+  terminate(): void;
+  ping(): void;
+  pause(): void;
+  resume(): void;
+  on(event: 'message', listener: (data: Buffer | ArrayBuffer | Buffer[], isBinary: boolean) => void): unknown;
+  on(event: 'close' | 'pong' | 'error', listener: () => void): unknown;
+}
+
+export interface SessionOptions {
+  requestId: string;
+  withStack: boolean;
+  heartbeatMs: number;
+  highWaterMark?: number;
+  lowWaterMark?: number;
+}
+
+export interface SessionSummary {
+  exitCode: number | null;
+  bytesIn: number;
+  bytesOut: number;
+}
+
+/**
+ * One socket bound to one process: client frames in, output/exit/error frames out. Every way a session
+ * ends (process exit, `close` frame, socket gone, dead client, server shutdown) goes through the
+ * process's exit, so the exit frame always follows the last output and the summary has the real code.
+ */
+export class TerminalSession {
+  readonly finished: Promise<SessionSummary>;
+  private resolveFinished!: (summary: SessionSummary) => void;
+  private readonly chunkers: Record<OutputStream, Utf8Chunker> = {
+    stdout: new Utf8Chunker(),
+    stderr: new Utf8Chunker(),
+  };
+  private readonly flow: FlowControl;
+  private heartbeat: NodeJS.Timeout | null = null;
+  private alive = true;
+  private ending = false;
+  private shuttingDown = false;
+  private bytesIn = 0;
+  private bytesOut = 0;
+
+  constructor(
+    private readonly ws: SessionSocket,
+    private readonly proc: TerminalProcess,
+    private readonly options: SessionOptions,
+  ) {
+    this.finished = new Promise((resolve) => (this.resolveFinished = resolve));
+    this.flow = new FlowControl(
+      ws,
+      proc,
+      options.highWaterMark ?? HIGH_WATER_MARK,
+      options.lowWaterMark ?? LOW_WATER_MARK,
+    );
+  }
+
+  start(): void {
+    this.proc.onOutput((stream, chunk) => this.output(stream, chunk));
+    this.proc.onExit((code) => this.exited(code));
+    this.ws.on('message', (data, isBinary) => this.frame(data, isBinary));
+    this.ws.on('pong', () => (this.alive = true));
+    this.ws.on('error', () => undefined);
+    this.ws.on('close', () => this.end());
+    this.heartbeat = setInterval(() => this.beat(), this.options.heartbeatMs);
+    this.ws.resume();
+    if (this.ws.readyState !== OPEN) this.end();
+  }
+
+  /** Server shutdown: end the process, report its exit, close with 1001 (going away). */
+  shutdown(): Promise<SessionSummary> {
+    this.shuttingDown = true;
+    this.end();
+    return this.finished;
+  }
+
+  private end(): void {
+    if (this.ending) return;
+    this.ending = true;
+    void this.proc.terminate();
+  }
+
+  private beat(): void {
+    // A client that did not answer the previous ping is gone (a dead network path never sends a FIN).
+    if (!this.alive) {
+      this.ws.terminate();
+      return;
+    }
+    this.alive = false;
+    if (this.ws.readyState === OPEN) this.ws.ping();
+  }
+
+  private frame(data: Buffer | ArrayBuffer | Buffer[], isBinary: boolean): void {
+    let frame: ClientFrame;
+    try {
+      frame = parseClientFrame(toBuffer(data), isBinary);
+    } catch (err) {
+      this.sendError(err instanceof ValidationError ? err : toAppError(err));
+      return;
+    }
+    switch (frame.type) {
+      case 'stdin':
+        this.bytesIn += frame.data.length;
+        this.proc.write(frame.data);
+        return;
+      case 'resize':
+        this.proc.resize(frame.cols, frame.rows);
+        return;
+      case 'signal':
+        this.proc.signal(frame.name).catch((err: unknown) => this.sendError(toAppError(err)));
+        return;
+      case 'close':
+        this.end();
+        return;
+    }
+  }
+
+  private output(stream: OutputStream, chunk: Buffer): void {
+    this.bytesOut += chunk.length;
+    const text = this.chunkers[stream].push(chunk);
+    if (text) this.send(outputFrame(stream, text));
+  }
+
+  private exited(code: number | null): void {
+    if (this.heartbeat) clearInterval(this.heartbeat);
+    for (const stream of ['stdout', 'stderr'] as const) {
+      const rest = this.chunkers[stream].flush();
+      if (rest) this.send(outputFrame(stream, rest));
+    }
+    if (code !== null) this.send(exitFrame(code));
+    else if (!this.ending) {
+      this.sendError(new ComposeError('OUTPUT_STREAM_ENDED', 'The output stream ended while the container still runs'));
+    }
+    if (this.ws.readyState === OPEN) this.ws.close(this.shuttingDown ? CLOSE_GOING_AWAY : CLOSE_NORMAL);
+    // The session is over only once whatever it left running in the container (a `sleep &`) is gone too.
+    const summary = { exitCode: code, bytesIn: this.bytesIn, bytesOut: this.bytesOut };
+    this.proc.terminate().then(
+      () => this.resolveFinished(summary),
+      () => this.resolveFinished(summary),
+    );
+  }
+
+  private sendError(err: AppError): void {
+    this.send(errorFrame(toErrorBody(err, this.options.requestId, this.options.withStack)));
+  }
+
+  private send(frame: string): void {
+    if (this.ws.readyState !== OPEN) return;
+    this.ws.send(frame, () => this.flow.onFlushed());
+    this.flow.afterSend();
+  }
+}
+
+function toBuffer(data: Buffer | ArrayBuffer | Buffer[]): Buffer {
+  if (Buffer.isBuffer(data)) return data;
+  return Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data);
+}
