@@ -79,7 +79,8 @@ export class TerminalSession {
     this.ws.on('pong', () => (this.alive = true));
     this.ws.on('error', () => undefined);
     this.ws.on('close', () => this.end());
-    this.heartbeat = setInterval(() => this.beat(), this.options.heartbeatMs);
+    // unref: a heartbeat alone must not keep the process (or a test runner) alive.
+    this.heartbeat = setInterval(() => this.beat(), this.options.heartbeatMs).unref();
     this.ws.resume();
     if (this.ws.readyState !== OPEN) this.end();
   }
