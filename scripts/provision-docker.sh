@@ -40,6 +40,21 @@ install_engine() {
     || { tail -n 30 "$LOG_DIR/apt-engine.log" >&2; exit 1; }
 }
 
+# Debian's python3 with the libraries the integration guide's Python examples import; the e2e suite
+# runs those examples unchanged against the service.
+install_example_clients() {
+  if /usr/bin/python3 -c 'import requests, aiohttp, websockets' >/dev/null 2>&1; then
+    log "example client libraries present"
+    return
+  fi
+  need_root
+  log "installing python3-requests, python3-aiohttp, python3-websockets"
+  apt_update_once
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
+    python3 python3-requests python3-aiohttp python3-websockets >"$LOG_DIR/apt-clients.log" 2>&1 \
+    || { tail -n 30 "$LOG_DIR/apt-clients.log" >&2; exit 1; }
+}
+
 install_compose() {
   if docker compose version >/dev/null 2>&1; then
     log "compose present: $(docker compose version --short)"
@@ -121,6 +136,6 @@ build_test_image() {
 case "${1:-all}" in
   engine) install_engine; install_compose; start_daemons ;;
   image) build_test_image ;;
-  all) install_engine; install_compose; start_daemons; build_test_image ;;
+  all) install_engine; install_compose; install_example_clients; start_daemons; build_test_image ;;
   *) echo "usage: $0 [all|engine|image]" >&2; exit 2 ;;
 esac

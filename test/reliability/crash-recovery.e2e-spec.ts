@@ -1,4 +1,6 @@
-import { readdirSync, rmSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { dockerContainers, managedContainerIds, SLEEPING_BOOT, writeBootPy } from '../support/containers';
 import { removeProjects, TEST_IMAGE, TestApp } from '../support/e2e-app';
@@ -84,5 +86,36 @@ describe('reliability: SIGKILL during create and update', () => {
     const start = await service.http().post(`/containers/${cuid}/start`);
     expect(start.status).toBe(200);
     expect(start.body.status).toBe('running');
+  });
+
+  it.each([100, 400, 900])('kill %i ms into a large upload: no staging left, no half-written file', async (delayMs) => {
+    const created = await service.http().post('/containers').send({ image: TEST_IMAGE }).expect(201);
+    const cuid = created.body.cuid as string;
+    const work = mkdtempSync(path.join(tmpdir(), 'cm-zip-'));
+    // 300 files of 200 KiB of random bytes: big enough that extraction is under way when the kill lands.
+    execFileSync('python3', [
+      '-c',
+      'import os,sys,zipfile\nz=zipfile.ZipFile(sys.argv[1],"w",zipfile.ZIP_STORED)\n' +
+        'for i in range(300): z.writestr(f"data/f{i:03}.bin", os.urandom(200*1024))\nz.close()',
+      path.join(work, 'big.zip'),
+    ]);
+    const zip = readFileSync(path.join(work, 'big.zip'));
+    const pending = service
+      .http()
+      .post(`/containers/${cuid}/upload-zip`)
+      .set('Content-Type', 'application/zip')
+      .send(zip)
+      .then((r) => r.status)
+      .catch(() => 'killed');
+    await sleep(delayMs);
+    await killAndRestart();
+    await pending;
+    rmSync(work, { recursive: true, force: true });
+    const project = path.join(service.projectsDir, cuid);
+    expect(readdirSync(project).filter((n) => n.startsWith('.'))).toEqual([]);
+    const dataDir = path.join(project, 'app', 'data');
+    const files = readdirSync(project + '/app').includes('data') ? readdirSync(dataDir) : [];
+    for (const f of files) expect(statSync(path.join(dataDir, f)).size).toBe(200 * 1024);
+    await assertConsistent();
   });
 });

@@ -12,7 +12,7 @@ import {
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { createContainer } from '../support/containers';
-import { auditLines, startApp, TEST_IMAGE, TestApp } from '../support/e2e-app';
+import { auditLines, removeProjects, startApp, TEST_IMAGE, TestApp } from '../support/e2e-app';
 
 /**
  * compose-projects on a tiny tmpfs, filled up and then made read-only under the running service:
@@ -32,9 +32,12 @@ describe('reliability: full or read-only compose-projects, audit log rotated or 
   afterAll(async () => {
     try {
       execFileSync('mount', ['-o', 'remount,rw', mountPoint]);
-      await t.close();
+      await t.stop();
+      await removeProjects(t.projectsDir);
     } finally {
+      // The tmpfs must be gone before its parent directory can be removed.
       execFileSync('umount', ['-l', mountPoint]);
+      rmSync(t.root, { recursive: true, force: true });
     }
   });
 
