@@ -1,6 +1,4 @@
-import { auditLines, PASS, startApp, TestApp, USER } from './support/e2e-app';
-
-const basic = (user: string, pass: string): string => `Basic ${Buffer.from(`${user}:${pass}`).toString('base64')}`;
+import { auditLines, basicAuth, PASS, startApp, TestApp, USER } from './support/e2e-app';
 
 function expectErrorSchema(body: Record<string, unknown>, error: string, code: string, status: number): void {
   expect(body).toMatchObject({ error, code, status, details: expect.any(Object) });
@@ -37,10 +35,14 @@ describe('foundation (real app, real Docker engine)', () => {
   });
 
   it('refuses a wrong password and accepts a password containing a colon', async () => {
-    const bad = await t.http().get('/healthz').set('Authorization', basic(USER, 'wrong')).set('X-Forwarded-For', 'x');
+    const bad = await t
+      .http()
+      .get('/healthz')
+      .set('Authorization', basicAuth(USER, 'wrong'))
+      .set('X-Forwarded-For', 'x');
     expect(bad.status).toBe(401);
     expectErrorSchema(bad.body, 'auth_error', 'INVALID_CREDENTIALS', 401);
-    await t.http().get('/healthz').set('Authorization', basic(USER, PASS)).expect(200);
+    await t.http().get('/healthz').set('Authorization', basicAuth(USER, PASS)).expect(200);
   });
 
   it('answers unknown routes with 404 not_found', async () => {
@@ -113,7 +115,7 @@ describe('foundation (real app, real Docker engine)', () => {
         await t
           .http()
           .get('/healthz')
-          .set('Authorization', basic(USER, `nope${i}`))
+          .set('Authorization', basicAuth(USER, `nope${i}`))
       ).status;
     }
     expect(last).toBe(429);

@@ -1,10 +1,8 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { managedContainerIds } from '../support/containers';
-import { PASS, startApp, TEST_IMAGE, TestApp, USER } from '../support/e2e-app';
+import { basicAuth, PASS, startApp, TEST_IMAGE, TestApp, USER } from '../support/e2e-app';
 import { spawnService } from '../support/service-process';
-
-const basic = (user: string, pass: string): string => `Basic ${Buffer.from(`${user}:${pass}`).toString('base64')}`;
 
 /** Hostile request bodies: each is refused with a specific code, and nothing reaches disk or Docker. */
 describe('reliability: hostile input', () => {
@@ -145,7 +143,7 @@ describe('reliability: 1,000 wrong passwords', () => {
         const res = await service
           .http()
           .get('/healthz')
-          .set('Authorization', basic(USER, `guess-${i}-secret`));
+          .set('Authorization', basicAuth(USER, `guess-${i}-secret`));
         statuses.push(res.status);
       }
       expect(statuses.slice(0, 9).every((s) => s === 401)).toBe(true);

@@ -13,6 +13,9 @@ export const TEST_IMAGE = process.env.TEST_IMAGE ?? 'cm-test-python:bookworm';
 export const USER = 'admin';
 export const PASS = 'e2e-pass:with-colon';
 
+export const basicAuth = (user: string, pass: string): string =>
+  `Basic ${Buffer.from(`${user}:${pass}`).toString('base64')}`;
+
 export interface TestApp {
   app: NestExpressApplication;
   baseUrl: string;
@@ -53,7 +56,7 @@ export async function startApp(env: Record<string, string> = {}, options: { root
   configureApp(app);
   await app.listen(0, '127.0.0.1');
   const { port } = app.getHttpServer().address() as AddressInfo;
-  const authHeader = `Basic ${Buffer.from(`${USER}:${PASS}`).toString('base64')}`;
+  const authHeader = basicAuth(USER, PASS);
   const baseUrl = `http://127.0.0.1:${port}`;
   return {
     app,

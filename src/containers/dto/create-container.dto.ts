@@ -4,7 +4,6 @@ import {
   ArrayMaxSize,
   IsArray,
   IsDefined,
-  IsObject,
   IsOptional,
   IsString,
   Matches,
@@ -12,46 +11,27 @@ import {
   ValidateNested,
 } from 'class-validator';
 import { PortDto } from './port.dto';
-import { ResourcesDto } from './resources.dto';
-import { IMAGE_REF, MAX_IMAGE_LENGTH, MAX_TAGS, TAG } from './spec-rules';
-import { IsCommand, IsEnvMap } from './validators';
+import { SpecFieldsDto } from './spec-fields.dto';
+import { IMAGE_REF, MAX_IMAGE_LENGTH } from './spec-rules';
+import { IsEnvMap } from './validators';
 
-const image = {
+export const IMAGE_RULE = {
   context: { code: 'INVALID_IMAGE' },
   message: 'image must be a valid image reference like "python:3.12-slim"',
 };
-const tags = {
-  context: { code: 'INVALID_TAGS' },
-  message: `tags must be a list of at most ${MAX_TAGS} short strings (letters, digits, . _ : @ / + = -)`,
-};
 
-export class CreateContainerDto {
+export class CreateContainerDto extends SpecFieldsDto {
   @ApiProperty({ example: 'python:3.12-slim' })
   @IsDefined({ context: { code: 'MISSING_IMAGE' }, message: 'Image is required' })
-  @IsString(image)
-  @MaxLength(MAX_IMAGE_LENGTH, image)
-  @Matches(IMAGE_REF, image)
+  @IsString(IMAGE_RULE)
+  @MaxLength(MAX_IMAGE_LENGTH, IMAGE_RULE)
+  @Matches(IMAGE_REF, IMAGE_RULE)
   image!: string;
 
   @ApiPropertyOptional({ type: 'object', additionalProperties: { type: 'string' }, example: { APP_ENV: 'production' } })
   @IsOptional()
   @IsEnvMap()
   env?: Record<string, string | number | boolean>;
-
-  @ApiPropertyOptional({ type: [String], example: ['web', 'production'] })
-  @IsOptional()
-  @IsArray(tags)
-  @ArrayMaxSize(MAX_TAGS, tags)
-  @IsString({ ...tags, each: true })
-  @Matches(TAG, { ...tags, each: true })
-  tags?: string[];
-
-  @ApiPropertyOptional({ type: ResourcesDto })
-  @IsOptional()
-  @IsObject({ context: { code: 'INVALID_RESOURCES' }, message: 'resources must be an object' })
-  @ValidateNested()
-  @Type(() => ResourcesDto)
-  resources?: ResourcesDto;
 
   @ApiPropertyOptional({ type: [PortDto] })
   @IsOptional()
@@ -60,13 +40,4 @@ export class CreateContainerDto {
   @ValidateNested({ each: true })
   @Type(() => PortDto)
   ports?: PortDto[];
-
-  @ApiPropertyOptional({
-    type: [String],
-    example: ['python', '/app/boot.py'],
-    description: 'Replaces the default command',
-  })
-  @IsOptional()
-  @IsCommand()
-  command?: string[] | null;
 }
