@@ -13,5 +13,21 @@ if ! docker image inspect "$TEST_IMAGE" >/dev/null 2>&1; then
   exit 1
 fi
 npx nest build # the reliability suite runs the built service as a real process
-npx jest "$@" --selectProjects unit
-npx jest "$@" --selectProjects e2e --runInBand
+results="$(mktemp -d)"
+trap 'rm -rf "$results"' EXIT
+status=0
+npx jest "$@" --selectProjects unit --passWithNoTests --json --outputFile="$results/unit.json" || status=$?
+npx jest "$@" --selectProjects e2e --runInBand --passWithNoTests --json --outputFile="$results/e2e.json" || status=$?
+# One plain closing line for whoever reads the log: totals of both runs.
+node -e '
+  const fs = require("fs");
+  let passed = 0, failed = 0, skipped = 0;
+  for (const f of process.argv.slice(1)) {
+    if (!fs.existsSync(f)) { failed += 1; continue; }
+    const r = JSON.parse(fs.readFileSync(f, "utf8"));
+    passed += r.numPassedTests; failed += r.numFailedTests + r.numRuntimeErrorTestSuites;
+    skipped += r.numPendingTests + r.numTodoTests;
+  }
+  console.log(`${passed} passed, ${failed} failed, ${skipped} skipped`);
+' "$results/unit.json" "$results/e2e.json"
+exit "$status"
