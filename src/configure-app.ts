@@ -17,6 +17,8 @@ export function configureApp(app: NestExpressApplication): void {
   const config = app.get(AppConfig);
   const requestAudit = app.get(RequestAuditMiddleware);
   app.disable('x-powered-by');
+  // Answers carry live state; hashing every body for an ETag costs time and no client revalidates.
+  app.set('etag', false);
   app.use((req: Request, res: Response, next: NextFunction) => requestAudit.use(req, res, next));
   app.use(jsonBody(config.jsonBodyLimitBytes));
   app.use(['/docs', '/openapi.json'], docsAuth(app));
