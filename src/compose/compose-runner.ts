@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import type { ChildProcess } from 'node:child_process';
 import { AppConfig } from '../common/config/app-config';
 import { ComposeError, TimeoutError, UnavailableError } from '../common/errors/app-error';
 import { KeyedMutex } from '../common/keyed-mutex';
@@ -66,6 +67,24 @@ export class ComposeRunner {
   async runJson<T>(cuid: string, args: string[], options: ComposeCallOptions = {}): Promise<T[]> {
     const result = await this.run(cuid, args, options);
     return parseComposeJson<T>(result.stdout);
+  }
+
+  /**
+   * A call that must not queue behind the project's lock (a terminal's signal during a slow `stop`).
+   * Never throws for the exit code: the caller decides what an answer means.
+   */
+  runUnqueued(argv: string[], timeoutMs: number): Promise<ProcessResult> {
+    return this.processes.run(argv, { timeoutMs, env: this.env });
+  }
+
+  /** Starts a long-running docker process (`events`, `logs --follow`, `attach`); the caller owns it. */
+  startLong(args: string[]): ChildProcess {
+    return this.processes.start([this.config.dockerBin, ...args], this.env);
+  }
+
+  /** Starts a long-running `docker compose` process from an argv this class built (e.g. execArgv). */
+  startArgv(argv: string[]): ChildProcess {
+    return this.processes.start(argv, this.env);
   }
 
   /** A compose command not tied to one project (`version`, `ls`). */

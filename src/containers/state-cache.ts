@@ -1,11 +1,10 @@
 import { Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
 import type { ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
-import { AppConfig } from '../common/config/app-config';
 import { UnavailableError } from '../common/errors/app-error';
 import { ROOT_LABEL } from '../compose/compose-file';
 import { ComposeRunner } from '../compose/compose-runner';
-import { killGroup, ProcessRunner } from '../compose/process-runner';
+import { killGroup } from '../compose/process-runner';
 import { ProjectPaths } from '../compose/project-paths';
 import type { ContainerStatus } from './container.types';
 import { DockerStates } from './docker-states';
@@ -61,9 +60,7 @@ export class StateCache implements OnApplicationShutdown {
 
   constructor(
     private readonly compose: ComposeRunner,
-    private readonly processes: ProcessRunner,
     private readonly paths: ProjectPaths,
-    private readonly config: AppConfig,
   ) {}
 
   /** Starts the events stream, then re-syncs; resolves once the first sync is done (or failed). */
@@ -160,8 +157,7 @@ export class StateCache implements OnApplicationShutdown {
 
   private openStream(): void {
     if (this.stopped) return;
-    const argv = [
-      this.config.dockerBin,
+    const child = this.compose.startLong([
       'events',
       '--format',
       '{{json .}}',
@@ -169,8 +165,7 @@ export class StateCache implements OnApplicationShutdown {
       'type=container',
       '--filter',
       `label=${ROOT_LABEL}=${this.paths.root}`,
-    ];
-    const child = this.processes.start(argv, this.compose.cliEnv());
+    ]);
     this.events = child;
     child.stdin?.end();
     child.stderr?.resume();

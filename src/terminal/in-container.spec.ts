@@ -19,7 +19,7 @@ function fixture(exitCode: number) {
     config,
     new RequestContext(),
   );
-  return { processes, inContainer: new InContainer(compose, processes as unknown as ProcessRunner) };
+  return { processes, inContainer: new InContainer(compose) };
 }
 
 describe('InContainer', () => {

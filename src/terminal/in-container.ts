@@ -2,7 +2,6 @@ import { Injectable } from '@nestjs/common';
 import type { ComposeCallRecord } from '../common/request-context';
 import { ComposeError } from '../common/errors/app-error';
 import { ComposeRunner, stderrTail } from '../compose/compose-runner';
-import { ProcessRunner } from '../compose/process-runner';
 import type { SignalName } from './signals';
 
 /** Every process of a terminal session carries this variable, inherited from the exec'd shell or command. */
@@ -33,14 +32,11 @@ sleep 0.2 2>/dev/null || sleep 1; done; kill -KILL $alive 2>/dev/null; exit 0`;
 
 /**
  * Acts on a terminal session's processes inside the container. Calls go straight to the process runner
- * (not ComposeRunner.run) so a signal never queues behind a slow lifecycle operation's project lock.
+ * (ComposeRunner.runUnqueued, not run) so a signal never queues behind a slow lifecycle operation's project lock.
  */
 @Injectable()
 export class InContainer {
-  constructor(
-    private readonly compose: ComposeRunner,
-    private readonly processes: ProcessRunner,
-  ) {}
+  constructor(private readonly compose: ComposeRunner) {}
 
   /** argv of the session's own `docker compose exec`, marked so its processes can be found later. */
   sessionArgv(cuid: string, sessionId: string, command: string[], tty = true): string[] {
@@ -69,7 +65,7 @@ export class InContainer {
   }
 
   private async call(argv: string[], code: string, ok: number[], record: Recorder): Promise<void> {
-    const result = await this.processes.run(argv, { timeoutMs: CALL_TIMEOUT_MS, env: this.compose.cliEnv() });
+    const result = await this.compose.runUnqueued(argv, CALL_TIMEOUT_MS);
     record({ argv: auditArgv(argv), exit_code: result.exitCode, duration_ms: result.durationMs });
     if (result.timedOut || result.exitCode === null || !ok.includes(result.exitCode)) {
       throw new ComposeError(code, 'Could not reach the process inside the container', {

@@ -1,8 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { AppConfig } from '../common/config/app-config';
 import { StateError } from '../common/errors/app-error';
 import { ComposeRunner } from '../compose/compose-runner';
-import { ProcessRunner } from '../compose/process-runner';
 import { AttachProcess } from './attach-process';
 import { auditArgv, InContainer, Recorder, SERVICE } from './in-container';
 import { PipeProcess } from './pipe-process';
@@ -28,8 +26,6 @@ export class ProcessFactory {
     @Inject(PTY_SPAWN) private readonly spawnPty: PtySpawn,
     private readonly inContainer: InContainer,
     private readonly compose: ComposeRunner,
-    private readonly processes: ProcessRunner,
-    private readonly config: AppConfig,
   ) {}
 
   async start(ctx: ProcessContext): Promise<TerminalProcess> {
@@ -63,7 +59,7 @@ export class ProcessFactory {
   private pipe(ctx: ProcessContext, command: string[]): TerminalProcess {
     const argv = this.inContainer.sessionArgv(ctx.cuid, ctx.sessionId, command, false);
     const started = performance.now();
-    const child = this.processes.start(argv, this.compose.cliEnv());
+    const child = this.compose.startArgv(argv);
     child.once('close', (code: number | null) =>
       ctx.record({ argv: auditArgv(argv), exit_code: code, duration_ms: Math.round(performance.now() - started) }),
     );
@@ -78,10 +74,8 @@ export class ProcessFactory {
     if (!/^[0-9a-f]{12,64}$/.test(id)) {
       throw new StateError('CONTAINER_NOT_RUNNING', 'The container is not running', { cuid: ctx.cuid });
     }
-    const docker = this.config.dockerBin;
-    const env = this.compose.cliEnv();
-    const logs = this.processes.start([docker, 'logs', '--follow', '--tail', String(ctx.query.tail), id], env);
-    const attach = this.processes.start([docker, 'attach', '--sig-proxy=false', id], env);
+    const logs = this.compose.startLong(['logs', '--follow', '--tail', String(ctx.query.tail), id]);
+    const attach = this.compose.startLong(['attach', '--sig-proxy=false', id]);
     return new AttachProcess({
       logs,
       attach,
