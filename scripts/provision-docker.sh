@@ -27,6 +27,14 @@ apt_update_once() {
   fi
 }
 
+# apt-get install with its chatter in a log file, shown only when it fails.
+apt_install() {
+  local logname="$1"
+  shift
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "$@" >"$LOG_DIR/$logname" 2>&1 \
+    || { tail -n 30 "$LOG_DIR/$logname" >&2; exit 1; }
+}
+
 install_engine() {
   if command -v dockerd >/dev/null 2>&1 && command -v containerd >/dev/null 2>&1 && command -v debootstrap >/dev/null 2>&1; then
     log "engine packages present"
@@ -35,9 +43,7 @@ install_engine() {
   need_root
   log "installing docker.io, containerd, runc, debootstrap"
   apt_update_once
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
-    docker.io containerd runc debootstrap iptables ca-certificates >"$LOG_DIR/apt-engine.log" 2>&1 \
-    || { tail -n 30 "$LOG_DIR/apt-engine.log" >&2; exit 1; }
+  apt_install apt-engine.log docker.io containerd runc debootstrap iptables ca-certificates
 }
 
 # Debian's python3 with the libraries the integration guide's Python examples import; the e2e suite
@@ -50,9 +56,7 @@ install_example_clients() {
   need_root
   log "installing python3-requests, python3-aiohttp, python3-websockets"
   apt_update_once
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
-    python3 python3-requests python3-aiohttp python3-websockets >"$LOG_DIR/apt-clients.log" 2>&1 \
-    || { tail -n 30 "$LOG_DIR/apt-clients.log" >&2; exit 1; }
+  apt_install apt-clients.log python3 python3-requests python3-aiohttp python3-websockets
 }
 
 install_compose() {
@@ -67,8 +71,7 @@ install_compose() {
   printf 'Package: *\nPin: release n=trixie\nPin-Priority: 100\n' >/etc/apt/preferences.d/trixie-pin
   apt-get update -qq
   apt_updated=1
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends docker-compose/trixie \
-    >"$LOG_DIR/apt-compose.log" 2>&1 || { tail -n 30 "$LOG_DIR/apt-compose.log" >&2; exit 1; }
+  apt_install apt-compose.log docker-compose/trixie
   # The docker client may be a different build from Debian's; make sure it finds the plugin.
   if ! docker compose version >/dev/null 2>&1; then
     for p in /usr/libexec/docker/cli-plugins/docker-compose /usr/lib/docker/cli-plugins/docker-compose; do

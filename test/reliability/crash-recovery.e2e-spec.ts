@@ -34,6 +34,17 @@ describe('reliability: SIGKILL during create and update', () => {
     service = await spawnService({}, root);
   }
 
+  /** Sends a request, SIGKILLs the service `delayMs` later, restarts it on the same directories. */
+  async function killDuring(send: () => Promise<{ status: number }>, delayMs: number): Promise<void> {
+    const pending = send().then(
+      (r) => r.status,
+      () => 'killed',
+    );
+    await sleep(delayMs);
+    await killAndRestart();
+    await pending;
+  }
+
   async function assertConsistent(): Promise<void> {
     const dirs = readdirSync(service.projectsDir);
     expect(dirs.filter((d) => d.startsWith('.') || d.includes('tmp'))).toEqual([]);
@@ -55,15 +66,14 @@ describe('reliability: SIGKILL during create and update', () => {
   }
 
   it.each([0, 40, 120, 250, 500])('kill %i ms into a create', async (delayMs) => {
-    const pending = service
-      .http()
-      .post('/containers')
-      .send({ image: TEST_IMAGE, ports: [{ host: 42500 + delayMs, container: 80 }] })
-      .then((r) => r.status)
-      .catch(() => 'killed');
-    await sleep(delayMs);
-    await killAndRestart();
-    await pending;
+    await killDuring(
+      () =>
+        service
+          .http()
+          .post('/containers')
+          .send({ image: TEST_IMAGE, ports: [{ host: 42500 + delayMs, container: 80 }] }),
+      delayMs,
+    );
     await assertConsistent();
   });
 
@@ -72,15 +82,14 @@ describe('reliability: SIGKILL during create and update', () => {
     const cuid = created.body.cuid as string;
     writeBootPy({ projectsDir: service.projectsDir } as TestApp, cuid, SLEEPING_BOOT);
     await service.http().post(`/containers/${cuid}/start`).expect(200);
-    const pending = service
-      .http()
-      .patch(`/containers/${cuid}`)
-      .send({ env: { CHANGED: String(delayMs) } })
-      .then((r) => r.status)
-      .catch(() => 'killed');
-    await sleep(delayMs);
-    await killAndRestart();
-    await pending;
+    await killDuring(
+      () =>
+        service
+          .http()
+          .patch(`/containers/${cuid}`)
+          .send({ env: { CHANGED: String(delayMs) } }),
+      delayMs,
+    );
     await assertConsistent();
     // The container can still be driven after the crash.
     const start = await service.http().post(`/containers/${cuid}/start`);
@@ -100,16 +109,10 @@ describe('reliability: SIGKILL during create and update', () => {
       path.join(work, 'big.zip'),
     ]);
     const zip = readFileSync(path.join(work, 'big.zip'));
-    const pending = service
-      .http()
-      .post(`/containers/${cuid}/upload-zip`)
-      .set('Content-Type', 'application/zip')
-      .send(zip)
-      .then((r) => r.status)
-      .catch(() => 'killed');
-    await sleep(delayMs);
-    await killAndRestart();
-    await pending;
+    await killDuring(
+      () => service.http().post(`/containers/${cuid}/upload-zip`).set('Content-Type', 'application/zip').send(zip),
+      delayMs,
+    );
     rmSync(work, { recursive: true, force: true });
     const project = path.join(service.projectsDir, cuid);
     expect(readdirSync(project).filter((n) => n.startsWith('.'))).toEqual([]);
