@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { IncomingMessage } from 'node:http';
 import { AppConfig } from '../common/config/app-config';
-import { KeyedMutex } from '../common/keyed-mutex';
+import { ContainerLocks } from '../containers/container-locks';
 import { ContainerMount } from './container-mount';
 import { UnsupportedMediaTypeError } from './files.errors';
 import { MountMerger } from './mount-merge';
@@ -30,15 +30,13 @@ const ZIP_TYPES = new Set([
  */
 @Injectable()
 export class UploadService {
-  /** Merges into one mount are serialised; spooling and extracting, which touch only staging, are not. */
-  private readonly merges = new KeyedMutex();
-
   constructor(
     private readonly mount: ContainerMount,
     private readonly config: AppConfig,
     private readonly staging: StagingArea,
     private readonly extractor: ZipExtractor,
     private readonly merger: MountMerger,
+    private readonly locks: ContainerLocks,
   ) {}
 
   async upload(cuid: string, rawPath: string | undefined, req: IncomingMessage): Promise<UploadResult> {
@@ -51,7 +49,9 @@ export class UploadService {
       await spoolRequest(req, job.archive, limits.maxBytes);
       const owner = { uid: this.config.uid, gid: this.config.gid };
       const result = await this.extractor.extract(job.archive, job.tree, target, limits, owner);
-      await this.merges.runExclusive(cuid, () =>
+      // The merge runs under the container's lock, like lifecycle operations (a delete cannot pull the
+      // mount away mid-merge); spooling and extracting touch only staging and run unlocked.
+      await this.locks.forContainer(cuid, () =>
         this.mount.with(cuid, (root) => this.merger.merge(job.tree, root, target)),
       );
       return { ...result, path: displayPath(target) };
