@@ -7,6 +7,8 @@ import { AuthFailure, BasicAuthenticator } from './auth/basic-authenticator';
 import { AppConfig } from './common/config/app-config';
 import { jsonBody } from './common/http/json-body';
 import { stateOf } from './common/http/request-state';
+import { TerminalUpgradeRouter } from './terminal/terminal-upgrade-router';
+import { TerminalWsAdapter } from './terminal/terminal-ws-adapter';
 
 /**
  * Everything about the HTTP app that is not a module: shared by main.ts and the e2e tests so the
@@ -22,6 +24,7 @@ export function configureApp(app: NestExpressApplication): void {
   app.use((req: Request, res: Response, next: NextFunction) => requestAudit.use(req, res, next));
   app.use(jsonBody(config.jsonBodyLimitBytes));
   app.use(['/docs', '/openapi.json'], docsAuth(app));
+  app.useWebSocketAdapter(new TerminalWsAdapter(app, app.get(TerminalUpgradeRouter)));
   const document = SwaggerModule.createDocument(
     app,
     new DocumentBuilder()

@@ -4,9 +4,10 @@ import { InContainer } from './in-container';
 import { ProcessFactory } from './process-factory';
 import { PTY_SPAWN, spawnPty } from './pty-spawn';
 import { SessionRegistry } from './session-registry';
-import { TerminalServer } from './terminal-server';
 import { TerminalSessions } from './terminal-sessions';
 import { TerminalUpgrade } from './terminal-upgrade';
+import { TerminalUpgradeRouter } from './terminal-upgrade-router';
+import { TerminalGateway } from './terminal.gateway';
 
 /** The `/ws/:cuid` terminal: shell, attach and exec sessions over a WebSocket. */
 @Module({
@@ -18,7 +19,9 @@ import { TerminalUpgrade } from './terminal-upgrade';
     SessionRegistry,
     TerminalUpgrade,
     TerminalSessions,
-    TerminalServer,
+    TerminalUpgradeRouter,
+    TerminalGateway,
   ],
+  exports: [TerminalUpgradeRouter],
 })
 export class TerminalModule {}
