@@ -1,6 +1,6 @@
 /**
- * Files benchmark (not a test): `npx ts-node bench/files-bench.ts`. Needs Docker and the test image,
- * because the app is booted in-process exactly like the e2e suite and a real container is created.
+ * Files benchmark (not a test): `npx ts-node bench/files-bench.ts` after `npm run build`. Needs Docker,
+ * the test image and dist/: the service runs as its own process, so its RSS is measured alone.
  *
  * - upload-zip of a ~200 MB archive (one large file + 2,000 small ones) vs `unzip` of the same file,
  *   with the server's peak RSS growth during the upload;
@@ -10,6 +10,7 @@
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import {
+  readFileSync,
   closeSync,
   createReadStream,
   mkdirSync,
@@ -23,8 +24,14 @@ import {
 import { request as httpRequest } from 'node:http';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { createContainer } from '../test/support/containers';
-import { startApp, TestApp } from '../test/support/e2e-app';
+import { basicAuth, PASS, removeProjects, TEST_IMAGE, USER } from '../test/support/e2e-app';
+import { spawnService } from '../test/support/service-process';
+
+/** What the bench needs of the service under test. */
+interface Target {
+  baseUrl: string;
+  authHeader: string;
+}
 
 const MB = 1024 * 1024;
 const LARGE_BYTES = 240 * MB;
@@ -60,7 +67,7 @@ async function timedAsync<T>(fn: () => Promise<T>): Promise<[T, number]> {
 }
 
 /** Streams a file as the request body; resolves with the status and body text. */
-function uploadFile(t: TestApp, cuid: string, file: string): Promise<{ status: number; body: string }> {
+function uploadFile(t: Target, cuid: string, file: string): Promise<{ status: number; body: string }> {
   return new Promise((resolve, reject) => {
     const req = httpRequest(
       `${t.baseUrl}/containers/${cuid}/upload-zip`,
@@ -85,7 +92,7 @@ function uploadFile(t: TestApp, cuid: string, file: string): Promise<{ status: n
 }
 
 /** GETs a URL and counts the bytes, discarding them (like `> /dev/null`). */
-function download(t: TestApp, route: string): Promise<number> {
+function download(t: Target, route: string): Promise<number> {
   return new Promise((resolve, reject) => {
     const req = httpRequest(`${t.baseUrl}${route}`, { headers: { Authorization: t.authHeader } }, (res) => {
       let bytes = 0;
@@ -98,15 +105,20 @@ function download(t: TestApp, route: string): Promise<number> {
   });
 }
 
-/** Samples RSS while `fn` runs; returns the peak growth over the starting RSS. */
-async function peakRssGrowth<T>(fn: () => Promise<T>): Promise<[T, number]> {
-  global.gc?.();
-  const base = process.memoryUsage().rss;
+/** The resident set of another process, in bytes (Linux /proc). */
+function rssOf(pid: number): number {
+  const match = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  return Number(match?.[1] ?? 0) * 1024;
+}
+
+/** Samples the server's RSS while `fn` runs; returns the peak growth over the starting RSS. */
+async function peakRssGrowth<T>(pid: number, fn: () => Promise<T>): Promise<[T, number]> {
+  const base = rssOf(pid);
   let peak = base;
-  const timer = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 10);
+  const timer = setInterval(() => (peak = Math.max(peak, rssOf(pid))), 10);
   try {
     const value = await fn();
-    peak = Math.max(peak, process.memoryUsage().rss);
+    peak = Math.max(peak, rssOf(pid));
     return [value, peak - base];
   } finally {
     clearInterval(timer);
@@ -118,7 +130,10 @@ const row = (label: string, value: string): void => console.log(`${label.padEnd(
 
 async function main(): Promise<void> {
   const work = mkdtempSync(path.join(tmpdir(), 'cm-bench-'));
-  const t = await startApp();
+  // The service runs as its own process (built dist/), so the client neither shares its event loop
+  // nor its memory figures.
+  const service = await spawnService();
+  const t: Target = { baseUrl: service.baseUrl, authHeader: basicAuth(USER, PASS) };
   try {
     const src = path.join(work, 'src');
     mkdirSync(src);
@@ -127,21 +142,23 @@ async function main(): Promise<void> {
     execFileSync('sh', ['-c', 'cd "$1" && zip -q -r "$2" .', 'sh', src, zipFile]);
     const zipBytes = statSync(zipFile).size;
     const rawBytes = Number(execFileSync('du', ['-sb', '--apparent-size', src]).toString().split('\t')[0]);
-    const cuid = await createContainer(t);
-    const appDir = path.join(t.projectsDir, cuid, 'app');
+    const cuid = (await service.http().post('/containers').send({ image: TEST_IMAGE }).expect(201)).body.cuid as string;
+    const appDir = path.join(service.projectsDir, cuid, 'app');
 
     console.log(
       `archive: ${(zipBytes / MB).toFixed(0)} MB zip, ${(rawBytes / MB).toFixed(0)} MB unpacked, ${SMALL_FILES + 1} files\n`,
     );
 
-    const [[res, rss], up] = await timedAsync(() => peakRssGrowth(() => uploadFile(t, cuid, zipFile)));
+    const [[res, rss], up] = await timedAsync(() =>
+      peakRssGrowth(service.child.pid!, () => uploadFile(t, cuid, zipFile)),
+    );
     if (res.status !== 200) throw new Error(`upload failed: ${res.status} ${res.body}`);
     const unzipDir = path.join(work, 'unzipped');
     const [, unzipS] = timed(() => execFileSync('unzip', ['-q', '-o', zipFile, '-d', unzipDir]));
     row('upload-zip (API, incl. spool + validation)', `${up.toFixed(2)} s  ${mbps(zipBytes, up)} of zip`);
     row('unzip -q (same file, local disk)', `${unzipS.toFixed(2)} s  ${mbps(zipBytes, unzipS)} of zip`);
     row('ratio upload-zip / unzip', `${(up / unzipS).toFixed(2)}x the time`);
-    row('server peak RSS growth during upload', `${(rss / MB).toFixed(0)} MB (bench client in the same process)`);
+    row('server peak RSS growth during upload', `${(rss / MB).toFixed(0)} MB (service process)`);
     console.log('');
 
     const [zipped, dz] = await timedAsync(() => download(t, `/containers/${cuid}/download-zip`));
@@ -162,7 +179,10 @@ async function main(): Promise<void> {
     row('download large.bin (API)', `${dl.toFixed(2)} s  ${mbps(got, dl)}`);
     row('cat large.bin > /dev/null (page cache)', `${catS.toFixed(2)} s  ${mbps(got, catS)}`);
   } finally {
-    await t.close();
+    service.child.kill('SIGTERM');
+    await service.exited;
+    await removeProjects(service.projectsDir);
+    rmSync(service.root, { recursive: true, force: true });
     rmSync(work, { recursive: true, force: true });
   }
 }
