@@ -2,11 +2,17 @@ import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
+import { parse as parseDotenv } from 'dotenv';
+import { existsSync, readFileSync } from 'node:fs';
 import { AppModule } from './app.module';
+import { validateEnvironment } from './common/config/environment';
 import { AppConfig } from './common/config/app-config';
 import { configureApp } from './configure-app';
 
 async function bootstrap(): Promise<void> {
+  // ConfigModule validates too, but a failure there is logged by Nest with a stack trace; checking the
+  // same sources first (process.env over .env, as ConfigModule merges them) ends as one line instead.
+  validateEnvironment({ ...loadEnvFile(process.env.ENV_FILE ?? '.env'), ...process.env });
   const app = await NestFactory.create<NestExpressApplication>(AppModule, { bodyParser: false, bufferLogs: true });
   configureApp(app);
   const config = app.get(AppConfig);
@@ -28,6 +34,10 @@ function boundShutdown(graceMs: number): void {
       }, graceMs).unref();
     });
   }
+}
+
+function loadEnvFile(file: string): Record<string, string> {
+  return existsSync(file) ? parseDotenv(readFileSync(file)) : {};
 }
 
 bootstrap().catch((err: unknown) => {

@@ -107,7 +107,7 @@ export function validateEnvironment(raw: Record<string, unknown>): Environment {
   const env = plainToInstance(Environment, raw, { exposeDefaultValues: true });
   const errors = validateSync(env, { skipMissingProperties: false, whitelist: false });
   if (errors.length > 0) {
-    const reasons = errors.flatMap((e) => Object.values(e.constraints ?? {}).slice(0, 1));
+    const reasons = errors.map((e) => Object.values(e.constraints ?? {}).join(', '));
     throw new Error(`Invalid configuration: ${reasons.join('; ')}`);
   }
   return env;
