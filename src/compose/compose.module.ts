@@ -6,6 +6,7 @@ import { ProjectPaths } from './project-paths';
 @Global()
 @Module({
   providers: [ProcessRunner, ProjectPaths, ComposeRunner],
-  exports: [ProcessRunner, ProjectPaths, ComposeRunner],
+  // ProcessRunner stays private: only ComposeRunner starts docker processes.
+  exports: [ProjectPaths, ComposeRunner],
 })
 export class ComposeModule {}

@@ -20,6 +20,6 @@ import { StateCache } from './state-cache';
     ContainerLocks,
     ContainersBootstrap,
   ],
-  exports: [ContainersService, ContainerLocks, StateCache],
+  exports: [ContainersService, ContainerLocks],
 })
 export class ContainersModule {}
