@@ -1,7 +1,6 @@
 import { Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
 import type { ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
-import { UnavailableError } from '../common/errors/app-error';
 import { ROOT_LABEL } from '../compose/compose-file';
 import { ComposeRunner } from '../compose/compose-runner';
 import { killGroup } from '../compose/process-runner';
@@ -246,8 +245,4 @@ function toState(item: InspectResult): DockerState | null {
     oom_killed: item.State.OOMKilled,
     pid: item.State.Pid > 0 ? item.State.Pid : null,
   };
-}
-
-export function unavailable(): UnavailableError {
-  return new UnavailableError('DOCKER_UNAVAILABLE', 'The Docker engine is not reachable');
 }
