@@ -48,7 +48,7 @@ describe('spoolRequest', () => {
 
   it('gives up on a stalled client, and on one that leaves mid-body', async () => {
     const stalled = fakeRequest();
-    const timedOut = codeOf(spoolRequest(stalled, path.join(work, 'a'), 100, 50));
+    const timedOut = codeOf(spoolRequest(stalled, path.join(work, 'a'), 100, { idleMs: 50 }));
     stalled.write('partial');
     expect(await timedOut).toBe('408 UPLOAD_TIMEOUT');
     const leaving = fakeRequest();

@@ -1,21 +1,28 @@
 import { createWriteStream } from 'node:fs';
 import type { IncomingMessage } from 'node:http';
+import type { Writable } from 'node:stream';
 import { PayloadTooLargeError, TimeoutError, ValidationError } from '../common/errors/app-error';
 import { ioFailure } from './mount-fs';
 
 /** A client that sends nothing for this long is gone; without it a stalled upload would hold a staging file forever. */
 export const UPLOAD_IDLE_TIMEOUT_MS = 60_000;
 
+/** Body bytes buffered towards the spool file before the request is paused: fewer, larger writes. */
+const SPOOL_BUFFER_BYTES = 1024 * 1024;
+
 /**
- * Copies the request body to `target`, counting bytes as they arrive, and returns the count.
+ * Copies the request body to `target`, counting bytes as they arrive, and returns the count. Each
+ * chunk also goes to `tap`, when given, and the request waits for the slower of the two. The tap
+ * is ended with the body but never fails the spool: it must not emit 'error'.
  * On failure the request is drained, not destroyed, so the error answer still reaches the client.
  */
 export function spoolRequest(
   req: IncomingMessage,
   target: string,
   maxBytes: number,
-  idleMs = UPLOAD_IDLE_TIMEOUT_MS,
+  options: { idleMs?: number; tap?: Writable } = {},
 ): Promise<number> {
+  const { idleMs = UPLOAD_IDLE_TIMEOUT_MS, tap } = options;
   if (req.readableEnded) return Promise.reject(new ValidationError('EMPTY_BODY', 'The request body was already read'));
   const declared = Number(req.headers['content-length']);
   if (Number.isFinite(declared) && declared > maxBytes) {
@@ -23,19 +30,30 @@ export function spoolRequest(
     return Promise.reject(bodyTooLarge(maxBytes));
   }
   return new Promise((resolve, reject) => {
-    const out = createWriteStream(target, { flags: 'wx', mode: 0o600 });
+    const out = createWriteStream(target, { flags: 'wx', mode: 0o600, highWaterMark: SPOOL_BUFFER_BYTES });
     let bytes = 0;
     let settled = false;
+    let behind = 0;
+    const caughtUp = (): void => {
+      behind -= 1;
+      if (behind === 0 && !settled) req.resume();
+    };
     const timer = setTimeout(() => fail(new TimeoutError('UPLOAD_TIMEOUT', 'The upload stalled')), idleMs);
     const onData = (chunk: Buffer): void => {
       timer.refresh();
       bytes += chunk.length;
       if (bytes > maxBytes) return fail(bodyTooLarge(maxBytes));
-      if (!out.write(chunk)) req.pause();
+      for (const sink of tap ? [out, tap] : [out]) {
+        if (sink.write(chunk)) continue;
+        behind += 1;
+        sink.once('drain', caughtUp);
+      }
+      if (behind > 0) req.pause();
     };
     const onEnd = (): void => {
       clearTimeout(timer);
       out.end();
+      tap?.end();
     };
     const onClose = (): void => {
       if (!req.complete && !req.readableEnded)
@@ -50,7 +68,6 @@ export function spoolRequest(
       out.destroy();
       reject(err);
     };
-    out.on('drain', () => req.resume());
     out.on('error', (err) => fail(ioFailure(err, 'write')));
     out.on('close', () => {
       if (settled) return;

@@ -9,6 +9,7 @@ import { displayPath, parseMountPath } from './path-confinement';
 import { spoolRequest } from './request-spool';
 import { StagingArea } from './staging-area';
 import { ZipExtractor } from './zip-extractor';
+import { ZipStreamExtractor } from './zip-stream-extractor';
 
 export interface UploadResult {
   files: number;
@@ -24,9 +25,11 @@ const ZIP_TYPES = new Set([
 ]);
 
 /**
- * upload-zip: spool the body into staging (the central directory is at the end, and everything is
- * validated before a byte is written), extract there, then merge into /app. A failure at any step
- * leaves /app as it was and removes the staging job.
+ * upload-zip: spool the body into staging and, while it arrives, extract it there from its local
+ * headers (ZipStreamExtractor). The central directory comes last and has the final word: once it is
+ * in, the extractor keeps the early tree if it matches, or extracts again from the spooled body.
+ * Then the tree is merged into /app. A failure at any step leaves /app as it was and removes the
+ * staging job.
  */
 @Injectable()
 export class UploadService {
@@ -44,18 +47,22 @@ export class UploadService {
     assertZipContentType(req.headers['content-type']);
     const target = parseMountPath(rawPath);
     const limits = this.config.uploadLimits;
+    const owner = { uid: this.config.uid, gid: this.config.gid };
     const job = await this.staging.create(cuid);
+    const early = new ZipStreamExtractor({ root: job.tree, prefix: target, limits, owner });
     try {
-      await spoolRequest(req, job.archive, limits.maxBytes);
-      const owner = { uid: this.config.uid, gid: this.config.gid };
-      const result = await this.extractor.extract(job.archive, job.tree, target, limits, owner);
+      await spoolRequest(req, job.archive, limits.maxBytes, { tap: early });
+      const streamed = await early.result();
+      const { files, bytes } = await this.extractor.extract(job.archive, job.tree, target, limits, owner, streamed);
       // The merge runs under the container's lock, like lifecycle operations (a delete cannot pull the
       // mount away mid-merge); spooling and extracting touch only staging and run unlocked.
       await this.locks.forContainer(cuid, () =>
         this.mount.with(cuid, (root) => this.merger.merge(job.tree, root, target)),
       );
-      return { ...result, path: displayPath(target) };
+      return { files, bytes, path: displayPath(target) };
     } finally {
+      // Nothing may still be writing into the job when it is removed.
+      await early.result();
       await this.staging.discard(job);
     }
   }

@@ -1,26 +1,33 @@
 import { open } from 'node:fs/promises';
-import { CentralDirectory, File, Open } from 'unzipper';
+import { Readable } from 'node:stream';
+import { CentralDirectory, Open } from 'unzipper';
 import { readEndRecord } from './zip-end-record';
-import { EntryData } from './zip-entry-data';
+import { fitsWhole } from './zip-entry-data';
 import { unzipperFailure, zipCorrupt } from './zip-errors';
 import { FileSource, readExactly } from './zip-file-source';
 import { tooManyEntries } from './zip-limits';
+import { LOCAL_SIZE, readLocalHeader } from './zip-local-header';
 import { recordLength, toZipRecord, ZipRecord } from './zip-record';
 
-const SIG_LOCAL = 0x04034b50;
-const LOCAL_SIZE = 30;
+/** Room read past a small entry's name for its local extra field, so one read usually gets header and data. */
+const EXTRA_ROOM = 64;
+
+/** Where an entry's stored bytes are, and the bytes themselves for an entry small enough to hold whole. */
+export interface EntryLocation {
+  start: number;
+  whole?: Buffer;
+}
 
 /**
- * A spooled upload read with unzipper, which parses the central directory (the only place the real
- * sizes are, even when a streaming zipper used data descriptors) and inflates entries. Around it,
- * the checks unzipper does not make: the declared entry count before it allocates per record, a
- * directory whose records fill it exactly, entries that share no bytes, local headers that agree
- * with the directory. Every stream reads a local file of known size, so nothing ever waits.
+ * A spooled upload. unzipper parses the central directory (the only place the real sizes are, even
+ * when a streaming zipper used data descriptors); around it, the checks unzipper does not make: the
+ * declared entry count before it allocates per record, a directory whose records fill it exactly,
+ * entries that share no bytes, local headers that agree with the directory. Entry data is read here
+ * by offset, from the one handle: every read is of a local file of known size, so nothing ever waits.
  */
 export class ZipArchive {
   private constructor(
     private readonly source: FileSource,
-    private readonly files: readonly File[],
     readonly records: readonly ZipRecord[],
     /** Per record, the offset its bytes must end by: the next local header or the central directory. */
     private readonly limits: readonly number[],
@@ -37,7 +44,7 @@ export class ZipArchive {
       const directory = await parse(source);
       const records = directory.files.map(toZipRecord);
       const start = checkDirectory(directory, end.entries, end.directoryEnd);
-      return new ZipArchive(source, directory.files, records, byteLimits(records, start));
+      return new ZipArchive(source, records, byteLimits(records, start));
     } catch (err) {
       await (source ? source.close() : file.close());
       throw err;
@@ -51,38 +58,57 @@ export class ZipArchive {
    */
   assertNoOverlap(): void {
     for (const r of this.records) {
-      if (r.localHeaderOffset + LOCAL_SIZE + r.rawName.length + r.compressedSize > (this.limits[r.index] ?? 0)) {
+      if (r.localHeaderOffset + LOCAL_SIZE + r.rawName.length + r.compressedSize > this.limitOf(r)) {
         throw zipCorrupt('entries overlap or run into the central directory', { entry: r.index });
       }
     }
   }
 
-  /** The entry's data, once its local header agrees with the central directory. */
-  async openEntry(record: ZipRecord): Promise<EntryData> {
-    const { file } = this.source;
-    const header = await readExactly(file, record.localHeaderOffset, LOCAL_SIZE);
-    if (header.readUInt32LE(0) !== SIG_LOCAL) throw zipCorrupt('bad local header', { entry: record.index });
-    const nameLength = header.readUInt16LE(26);
-    const localName = await readExactly(file, record.localHeaderOffset + LOCAL_SIZE, nameLength);
+  /** Finds the entry's data once its local header agrees with the central directory. */
+  async locate(record: ZipRecord): Promise<EntryLocation> {
+    const limit = this.limitOf(record);
+    const whole = fitsWhole(record);
+    const want = LOCAL_SIZE + record.rawName.length + (whole ? EXTRA_ROOM + record.compressedSize : 0);
+    const room = limit - record.localHeaderOffset;
+    if (room < LOCAL_SIZE + record.rawName.length) throw zipCorrupt('entry data is cut short', { entry: record.index });
+    const head = await readExactly(this.source.file, record.localHeaderOffset, Math.min(want, room));
+    const header = readLocalHeader(head);
+    if (!header) throw zipCorrupt('bad local header', { entry: record.index });
+    const localName = head.subarray(LOCAL_SIZE, LOCAL_SIZE + header.nameLength);
     if (!localName.equals(record.rawName)) throw zipCorrupt('local and central names differ', { entry: record.index });
-    const dataEnd =
-      record.localHeaderOffset + LOCAL_SIZE + nameLength + header.readUInt16LE(28) + record.compressedSize;
-    if (dataEnd > (this.limits[record.index] ?? 0))
+    const start = LOCAL_SIZE + header.nameLength + header.extraLength;
+    if (record.localHeaderOffset + start + record.compressedSize > limit)
       throw zipCorrupt('entry data is cut short', { entry: record.index });
-    // For a record of 0 stored bytes unzipper trusts the local header's sizes and method instead,
-    // which nothing has checked; there is nothing to inflate, and deflate data is never 0 bytes.
-    if (record.compressedSize === 0) {
-      if (record.method === 8) throw zipCorrupt('invalid compressed data', { entry: record.index });
-      return EntryData.empty(record);
+    // A deflate stream is never 0 bytes: an entry that says so is lying about its size or its method.
+    if (record.compressedSize === 0 && record.method === 8) {
+      throw zipCorrupt('invalid compressed data', { entry: record.index });
     }
-    const entry = this.files[record.index];
-    if (!entry) throw zipCorrupt('no such entry', { entry: record.index });
-    return new EntryData(entry.stream(), record, () => this.source.readError);
+    if (!whole) return { start: record.localHeaderOffset + start };
+    const end = start + record.compressedSize;
+    const data =
+      end <= head.length
+        ? head.subarray(start, end)
+        : await readExactly(this.source.file, record.localHeaderOffset + start, record.compressedSize);
+    return { start: record.localHeaderOffset + start, whole: data };
   }
 
-  /** Releases the file, and with it every stream unzipper left open. */
+  /** Stored bytes [start, start + length) as a stream; a failed read ends it early (see readError). */
+  stream(start: number, length: number): Readable {
+    return this.source.stream(start, length);
+  }
+
+  /** The first read of the spooled file that failed, if any: an I/O failure, not a corrupt archive. */
+  get readError(): unknown {
+    return this.source.readError;
+  }
+
+  /** Releases the file, and with it every stream still reading. */
   close(): Promise<void> {
     return this.source.close();
+  }
+
+  private limitOf(record: ZipRecord): number {
+    return this.limits[record.index] ?? 0;
   }
 }
 

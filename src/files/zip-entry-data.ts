@@ -1,50 +1,86 @@
-import { Readable } from 'node:stream';
+import { Transform } from 'node:stream';
+import { crc32, createInflateRaw, inflateRawSync, InflateRaw } from 'node:zlib';
 import { AppError } from '../common/errors/app-error';
-import { unzipperFailure, zipCorrupt } from './zip-errors';
-import { ZipRecord } from './zip-record';
+import { zipCorrupt } from './zip-errors';
+import { EntryMeter, InflateBudget } from './zip-limits';
+import { EntryFacts } from './zip-record';
 
 /**
- * One entry's data as unzipper inflates it, plus what unzipper does not tell: which errors came
- * from the archive rather than the disk, and whether its inflater used up exactly the stored bytes
- * (a deflate stream that ends early means the sizes in the archive lie; zlib ignores the rest).
+ * Entries up to this size (both ways) are read and inflated whole: one read and one inflate instead of
+ * a stream pipeline, which is most of the cost for thousands of small files. Below RATIO_GRACE_BYTES,
+ * so the ratio limit never applies to them, and small enough that inflating one on the event loop
+ * takes well under a millisecond.
  */
-export class EntryData {
-  private archiveError: unknown;
-  private inflater: { bytesWritten: number } | undefined;
+export const WHOLE_ENTRY_BYTES = 256 * 1024;
+
+/** Inflater output per chunk: large chunks keep the per-chunk cost of the pipeline small. */
+const INFLATE_CHUNK = 256 * 1024;
+
+export function fitsWhole(facts: EntryFacts): boolean {
+  return facts.compressedSize <= WHOLE_ENTRY_BYTES && facts.uncompressedSize <= WHOLE_ENTRY_BYTES;
+}
+
+/**
+ * Inflates a small entry held in memory. Returns the data only when it is exactly what the archive
+ * declares (size, CRC, every stored byte consumed); otherwise undefined, and the caller streams the
+ * entry instead, whose checks name the problem. Output is capped one byte past the declared size,
+ * so a lying entry costs nothing.
+ */
+export function inflateWhole(compressed: Buffer, facts: EntryFacts): Buffer | undefined {
+  if (compressed.length !== facts.compressedSize) return undefined;
+  let data: Buffer;
+  if (facts.method === 0) {
+    data = compressed;
+  } else if (facts.method === 8 && compressed.length > 0) {
+    try {
+      const { buffer, engine } = inflateRawSync(compressed, {
+        info: true,
+        maxOutputLength: facts.uncompressedSize + 1,
+      }) as unknown as { buffer: Buffer; engine: { bytesWritten: number } };
+      if (engine.bytesWritten !== compressed.length) return undefined;
+      data = buffer;
+    } catch {
+      return undefined;
+    }
+  } else {
+    return undefined;
+  }
+  if (data.length !== facts.uncompressedSize || crc32(data) !== facts.crc32) return undefined;
+  return data;
+}
+
+/**
+ * The stream stages between an entry's stored bytes and its file: the inflater (for deflate) and the
+ * meter that holds the entry to its declared size and CRC and the upload to its limits. After the
+ * pipeline, `assertComplete` checks the inflater used up exactly the stored bytes (a deflate stream
+ * that ends early means the sizes lie; zlib ignores what follows).
+ */
+export class EntryInflation {
+  readonly stages: Transform[];
+  private readonly inflater: InflateRaw | undefined;
 
   constructor(
-    readonly stream: Readable,
-    private readonly record: ZipRecord,
-    private readonly readError: () => unknown,
+    private readonly facts: EntryFacts,
+    private readonly name: string,
+    budget: InflateBudget,
+    maxRatio: number,
   ) {
-    // unzipper forwards its reader's and its inflater's errors to the entry, sometimes both: keep
-    // the first, and keep a late one from becoming an 'error' event nobody listens to.
-    stream.on('error', (err) => {
-      this.archiveError ??= err;
-    });
-    // unzipper pipes its inflater into the entry; its byte count is the only view of what it consumed.
-    stream.once('pipe', (source: Readable) => {
-      if (typeof (source as { bytesWritten?: unknown }).bytesWritten === 'number') {
-        this.inflater = source as Readable & { bytesWritten: number };
-      }
-    });
+    const meter = new EntryMeter(facts, name, budget, maxRatio);
+    this.inflater = facts.method === 8 ? createInflateRaw({ chunkSize: INFLATE_CHUNK }) : undefined;
+    this.stages = this.inflater ? [this.inflater, meter] : [meter];
   }
 
-  /** An empty entry, without asking unzipper (see ZipArchive.openEntry). */
-  static empty(record: ZipRecord): EntryData {
-    return new EntryData(Readable.from([]), record, () => undefined);
-  }
-
-  /** The archive's share of a failed copy, or undefined when the failure was on the writing side. */
+  /** The archive's share of a failed pipeline (limits, bad data); undefined when the failure was elsewhere. */
   failure(err: unknown): AppError | undefined {
     if (err instanceof AppError) return err;
-    return err === this.archiveError ? unzipperFailure(err, this.readError()) : undefined;
+    const code = (err as { code?: unknown } | null)?.code;
+    if (typeof code === 'string' && code.startsWith('Z_')) return zipCorrupt('invalid compressed data');
+    return undefined;
   }
 
-  assertFullyInflated(entry: string): void {
-    if (this.record.method !== 8 || this.record.compressedSize === 0) return;
-    if (this.inflater?.bytesWritten !== this.record.compressedSize) {
-      throw zipCorrupt('compressed data ends early', { entry });
+  assertComplete(): void {
+    if (this.inflater && this.inflater.bytesWritten !== this.facts.compressedSize) {
+      throw zipCorrupt('compressed data ends early', { entry: this.name });
     }
   }
 }

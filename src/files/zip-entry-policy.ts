@@ -41,10 +41,8 @@ export function planExtraction(
   const files: PlannedFile[] = [];
   let declared = 0;
   for (const record of records) {
-    const name = checkedName(record);
+    const { name, segments } = entryPath(record, prefix);
     const type = entryType(record, name);
-    const segments = [...prefix, ...splitName(name)];
-    if (Buffer.byteLength(segments.join('/')) > MAX_RELATIVE_PATH_BYTES) throw nameTooLong(name);
     claimParents(kinds, segments, name);
     if (type === 'directory') {
       claim(kinds, segments, 'directory', name);
@@ -69,7 +67,18 @@ export function planExtraction(
   return { files, directories };
 }
 
-function checkedName(record: ZipRecord): string {
+/** An entry's checked name, and where it goes below the staging tree: its components after `prefix`. */
+export function entryPath(
+  record: Pick<ZipRecord, 'name' | 'index'>,
+  prefix: readonly string[],
+): { name: string; segments: string[] } {
+  const name = checkedName(record);
+  const segments = [...prefix, ...splitName(name)];
+  if (Buffer.byteLength(segments.join('/')) > MAX_RELATIVE_PATH_BYTES) throw nameTooLong(name);
+  return { name, segments };
+}
+
+function checkedName(record: Pick<ZipRecord, 'name' | 'index'>): string {
   const name = record.name;
   if (name === null) throw unsafe('ZIP_UNSAFE_ENTRY', `#${record.index}`, 'Entry name is not valid UTF-8');
   if (hasControlChars(name)) throw unsafe('ZIP_UNSAFE_ENTRY', name, 'Entry name contains NUL or control characters');

@@ -6,8 +6,11 @@ import { randomBytes } from 'node:crypto';
 import { deflateRawSync } from 'node:zlib';
 import { buildZip, FixtureEntry } from '../../test/support/zip-fixtures';
 import { AppError } from '../common/errors/app-error';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import { ZipExtractor } from './zip-extractor';
 import { UploadLimits } from './zip-limits';
+import { ZipStreamExtractor } from './zip-stream-extractor';
 
 /** Rewrites a built zip's end into the zip64 form (end record, locator, saturated classic end record). */
 function withZip64End(zip: Buffer, declaredEntries?: bigint): Buffer {
@@ -37,10 +40,29 @@ function withZip64End(zip: Buffer, declaredEntries?: bigint): Buffer {
   return Buffer.concat([zip.subarray(0, endAt), end64, locator, end]);
 }
 
+/** The archive in uneven chunks, as a body arrives: headers and data split at every kind of boundary. */
+function arriving(zip: Buffer): Readable {
+  const sizes = [13, 4093, 1, 65536, 30];
+  const chunks: Buffer[] = [];
+  for (let at = 0, i = 0; at < zip.length; i += 1) {
+    const size = sizes[i % sizes.length] as number;
+    chunks.push(zip.subarray(at, at + size));
+    at += size;
+  }
+  return Readable.from(chunks);
+}
+
 const LIMITS: UploadLimits = { maxBytes: 1 << 30, maxUncompressedBytes: 64 << 20, maxEntries: 1000, maxRatio: 100 };
 const OWNER = { uid: 1000, gid: 1000 };
 
-describe('ZipExtractor', () => {
+/**
+ * Every case runs twice: extracted from the spooled archive alone ('directory'), and as an upload
+ * runs it, extracted while it arrives and then checked against the central directory ('stream').
+ * Both must give the same tree or the same error.
+ */
+describe.each(['directory', 'stream'] as const)('ZipExtractor (%s)', (mode) => {
+  /** How a plain archive (sizes in its local headers) ends up extracted in this mode. */
+  const via = mode;
   let work: string;
   const extractor = new ZipExtractor();
 
@@ -55,9 +77,17 @@ describe('ZipExtractor', () => {
     return file;
   };
   const tree = (): string => path.join(work, 'tree');
-  const extract = (zip: Buffer, limits: Partial<UploadLimits> = {}, prefix: string[] = []) => {
+  const extract = async (zip: Buffer, limits: Partial<UploadLimits> = {}, prefix: string[] = []) => {
     rmSync(tree(), { recursive: true, force: true });
-    return extractor.extract(writeZip(zip), tree(), prefix, { ...LIMITS, ...limits }, OWNER);
+    const all = { ...LIMITS, ...limits };
+    const file = writeZip(zip);
+    let streamed;
+    if (mode === 'stream') {
+      const early = new ZipStreamExtractor({ root: tree(), prefix, limits: all, owner: OWNER });
+      await pipeline(arriving(zip), early);
+      streamed = await early.result();
+    }
+    return extractor.extract(file, tree(), prefix, all, OWNER, streamed);
   };
   const failure = async (
     zip: Buffer,
@@ -83,7 +113,7 @@ describe('ZipExtractor', () => {
           { name: 'empty/', unixMode: 0o40700 },
         ),
       );
-      expect(result).toEqual({ files: 3, bytes: 12 + 10 + 7 });
+      expect(result).toEqual({ files: 3, bytes: 12 + 10 + 7, via });
       expect(readFileSync(path.join(tree(), 'data/deep/config.json'), 'utf8')).toBe('{"a":1}');
       const mode = (p: string): number => statSync(path.join(tree(), p)).mode & 0o7777;
       expect(mode('boot.py')).toBe(0o644);
@@ -97,12 +127,14 @@ describe('ZipExtractor', () => {
 
     it('extracts entries written with data descriptors (zero sizes in the local headers)', async () => {
       const big = Buffer.alloc(300_000, 'abcdefgh');
-      await extract(
+      const result = await extract(
         entries(
           { name: 'a.bin', data: big, dataDescriptor: true },
           { name: 'b.txt', data: 'stored', method: 0, dataDescriptor: true },
         ),
       );
+      // Streaming cannot know where a stored entry ends without its size: these are extracted after.
+      expect(result.via).toBe('directory');
       expect(readFileSync(path.join(tree(), 'a.bin')).equals(big)).toBe(true);
       expect(readFileSync(path.join(tree(), 'b.txt'), 'utf8')).toBe('stored');
     });
@@ -114,13 +146,13 @@ describe('ZipExtractor', () => {
       writeFileSync(path.join(src, 'y.bin'), Buffer.from(Array.from({ length: 4096 }, (_, i) => i % 251)));
       const zip = execFileSync('sh', ['-c', 'cd "$1" && zip -q -r - . | cat', 'sh', src]);
       const result = await extract(zip);
-      expect(result.files).toBe(2);
+      expect(result).toMatchObject({ files: 2, via: 'directory' });
       expect(readFileSync(path.join(tree(), 'sub/x.txt'), 'utf8')).toBe('x'.repeat(5000));
       expect(readFileSync(path.join(tree(), 'y.bin')).equals(readFileSync(path.join(src, 'y.bin')))).toBe(true);
     });
 
     it('places everything under the target prefix', async () => {
-      await extract(entries({ name: 'a.txt', data: 'a' }), {}, ['deploy', 'v1']);
+      expect((await extract(entries({ name: 'a.txt', data: 'a' }), {}, ['deploy', 'v1'])).via).toBe(via);
       expect(readFileSync(path.join(tree(), 'deploy/v1/a.txt'), 'utf8')).toBe('a');
     });
 
@@ -128,12 +160,13 @@ describe('ZipExtractor', () => {
       const result = await extract(
         withZip64End(entries({ name: 'a.txt', data: 'a' }, { name: 'b/c.txt', data: 'bc' })),
       );
-      expect(result).toEqual({ files: 2, bytes: 3 });
+      expect(result).toEqual({ files: 2, bytes: 3, via });
       expect(readFileSync(path.join(tree(), 'b/c.txt'), 'utf8')).toBe('bc');
     });
 
     it('accepts an empty archive', async () => {
-      expect(await extract(entries())).toEqual({ files: 0, bytes: 0 });
+      expect(await extract(entries())).toEqual({ files: 0, bytes: 0, via });
+      expect(readdirSync(tree())).toEqual([]);
     });
   });
 
@@ -152,10 +185,12 @@ describe('ZipExtractor', () => {
       ['a//b', 'ZIP_UNSAFE_ENTRY'],
       [`${'n'.repeat(256)}.txt`, 'ZIP_NAME_TOO_LONG'],
       [`${'d'.repeat(200)}/`.repeat(20) + 'x', 'ZIP_NAME_TOO_LONG'],
-    ])('refuses %p with %s before writing anything', async (name, code) => {
+    ])('refuses %p with %s, writing nothing outside the tree', async (name, code) => {
       const zip = entries({ name: 'fine.txt', data: 'ok' }, { name, data: 'bad' });
       expect(await failure(zip)).toEqual({ code, status: 400 });
-      expect(readdirSync(work)).toEqual(['upload.zip']);
+      // From the directory, nothing at all is written; while streaming, only what came before the bad name.
+      expect(readdirSync(work).sort()).toEqual(mode === 'stream' ? ['tree', 'upload.zip'] : ['upload.zip']);
+      if (mode === 'stream') expect(readdirSync(tree())).toEqual(['fine.txt']);
     });
 
     it('refuses names that are not UTF-8', async () => {
@@ -348,5 +383,103 @@ describe('ZipExtractor', () => {
       expect((await failure(buildZip([{ name: 'a', data: 'a' }], { declaredCount: 3 }))).code).toBe('ZIP_CORRUPT');
       expect((await failure(entries({ name: 'safe.txt', localName: '../evil', data: 'x' }))).code).toBe('ZIP_CORRUPT');
     });
+  });
+});
+
+/** The central directory records of a buildZip archive (no extra fields or comments), and its end record. */
+function centralParts(zip: Buffer): { start: number; records: Buffer[]; end: Buffer } {
+  const end = zip.subarray(zip.length - 22);
+  const start = end.readUInt32LE(16);
+  const records: Buffer[] = [];
+  for (let at = start; at < zip.length - 22; ) {
+    const length = 46 + zip.readUInt16LE(at + 28);
+    records.push(zip.subarray(at, at + length));
+    at += length;
+  }
+  return { start, records, end };
+}
+
+describe('ZipStreamExtractor', () => {
+  let work: string;
+  const extractor = new ZipExtractor();
+  const tree = (): string => path.join(work, 'tree');
+
+  beforeEach(() => {
+    work = mkdtempSync(path.join(tmpdir(), 'cm-zip-stream-'));
+  });
+  afterEach(() => rmSync(work, { recursive: true, force: true }));
+
+  const upload = async (zip: Buffer, limits: Partial<UploadLimits> = {}) => {
+    const all = { ...LIMITS, ...limits };
+    const file = path.join(work, 'upload.zip');
+    writeFileSync(file, zip);
+    const early = new ZipStreamExtractor({ root: tree(), prefix: [], limits: all, owner: OWNER });
+    await pipeline(arriving(zip), early);
+    const streamed = await early.result();
+    return { streamed, extracted: extractor.extract(file, tree(), [], all, OWNER, streamed) };
+  };
+
+  it('streams big entries through the inflater and small ones whole, and keeps the tree', async () => {
+    const big = Buffer.from(randomBytes(600_000).map((b) => 0x61 + (b & 7)));
+    const { extracted } = await upload(
+      buildZip([
+        { name: 'big.bin', data: big, unixMode: 0o100755 },
+        { name: 'stored.bin', data: big, method: 0 },
+        { name: 'lib/small.py', data: 'x = 1\n' },
+      ]),
+    );
+    expect(await extracted).toEqual({ files: 3, bytes: 2 * big.length + 6, via: 'stream' });
+    expect(readFileSync(path.join(tree(), 'big.bin')).equals(big)).toBe(true);
+    expect(readFileSync(path.join(tree(), 'stored.bin')).equals(big)).toBe(true);
+    expect(statSync(path.join(tree(), 'big.bin')).mode & 0o7777).toBe(0o755);
+    expect(statSync(path.join(tree(), 'lib')).mode & 0o7777).toBe(0o755);
+    expect(statSync(path.join(tree(), 'lib/small.py')).mtime).toEqual(new Date(2024, 0, 20, 12, 0, 0));
+  });
+
+  it('never keeps a file the central directory does not list', async () => {
+    const zip = buildZip([
+      { name: 'a.txt', data: 'a' },
+      { name: 'hidden.txt', data: 'not in the directory' },
+      { name: 'b.txt', data: 'b' },
+    ]);
+    const { start, records, end } = centralParts(zip);
+    const directory = Buffer.concat([records[0] as Buffer, records[2] as Buffer]);
+    const patchedEnd = Buffer.from(end);
+    patchedEnd.writeUInt16LE(2, 8);
+    patchedEnd.writeUInt16LE(2, 10);
+    patchedEnd.writeUInt32LE(directory.length, 12);
+    const { streamed, extracted } = await upload(Buffer.concat([zip.subarray(0, start), directory, patchedEnd]));
+    expect(streamed).toBeDefined();
+    expect((await extracted).via).toBe('directory');
+    expect(readdirSync(tree()).sort()).toEqual(['a.txt', 'b.txt']);
+  });
+
+  it('answers as the central directory says when a consistent local header disagrees with it', async () => {
+    const zip = buildZip([{ name: 'a.txt', data: 'hello' }]);
+    const { start } = centralParts(zip);
+    zip.writeUInt32LE(0x12345678, start + 16);
+    const { streamed, extracted } = await upload(zip);
+    expect(streamed).toBeDefined();
+    await expect(extracted).rejects.toMatchObject({ code: 'ZIP_CORRUPT' });
+  });
+
+  it('stops writing at the inflate limit, before the directory says anything', async () => {
+    const text = Buffer.from(randomBytes(12 << 20).map((b) => 0x61 + (b & 1)));
+    const { streamed, extracted } = await upload(buildZip([{ name: 't', data: text, level: 1 }]), {
+      maxUncompressedBytes: 2 << 20,
+    });
+    expect(streamed).toBeUndefined();
+    await expect(extracted).rejects.toMatchObject({ code: 'ZIP_TOO_LARGE' });
+    expect(statSync(path.join(tree(), 't')).size).toBeLessThanOrEqual(2 << 20);
+  });
+
+  it('gives no tree for a body that stops, and has stopped writing when result() resolves', async () => {
+    const zip = buildZip([{ name: 'a.bin', data: randomBytes(2 << 20) }, { name: 'b.txt', data: 'b' }]);
+    const early = new ZipStreamExtractor({ root: tree(), prefix: [], limits: LIMITS, owner: OWNER });
+    await new Promise<void>((resolve) => early.write(zip.subarray(0, 1 << 20), () => resolve()));
+    expect(await early.result()).toBeUndefined();
+    const size = statSync(path.join(tree(), 'a.bin')).size;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(statSync(path.join(tree(), 'a.bin')).size).toBe(size);
   });
 });

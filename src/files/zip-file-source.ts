@@ -2,14 +2,13 @@ import type { FileHandle } from 'node:fs/promises';
 import { Readable } from 'node:stream';
 import { zipCorrupt } from './zip-errors';
 
-/** Bytes per read: small enough that unzipper's per-entry buffering stays around a MiB. */
+/** Bytes per read: large enough that a big entry costs few reads, small enough to keep memory flat. */
 const CHUNK = 256 * 1024;
 
 /**
- * The spooled archive as unzipper's `Open.custom` source. unzipper's own file source opens one
- * descriptor per stream and never closes the one behind an entry stream abandoned part-way; here
- * every stream reads from the single handle this source owns, so close() releases everything
- * whatever unzipper left behind.
+ * The spooled archive as unzipper's `Open.custom` source, and the reader of entry data. unzipper's
+ * own file source opens one descriptor per stream and never closes one abandoned part-way; here
+ * every stream reads from the single handle this source owns, so close() releases everything.
  */
 export class FileSource {
   private readonly live = new Set<Readable>();
@@ -24,11 +23,11 @@ export class FileSource {
     return Promise.resolve(this.bytes);
   }
 
-  /** unzipper asks for `length` bytes from `offset`, or for the rest of the file without one. */
+  /** `length` bytes from `offset`, or the rest of the file without a length (as unzipper asks). */
   stream(offset: number, length?: number): Readable {
     // An offset read from a hostile field (negative, NaN) gets no bytes, so unzipper fails as on a short file.
     const start = Number.isSafeInteger(offset) && offset >= 0 ? Math.min(offset, this.bytes) : this.bytes;
-    const end = length ? Math.min(start + length, this.bytes) : this.bytes;
+    const end = length === undefined ? this.bytes : Math.min(start + Math.max(0, length), this.bytes);
     const stream = new RangeStream(this.file, start, end, (err) => {
       this.failure ??= err;
     });

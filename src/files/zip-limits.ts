@@ -2,7 +2,7 @@ import { Transform, TransformCallback } from 'node:stream';
 import { crc32 } from 'node:zlib';
 import { PayloadTooLargeError } from '../common/errors/app-error';
 import { zipCorrupt } from './zip-errors';
-import { ZipRecord } from './zip-record';
+import { EntryFacts } from './zip-record';
 
 export interface UploadLimits {
   maxBytes: number;
@@ -68,7 +68,7 @@ export class EntryMeter extends Transform {
   private crc = 0;
 
   constructor(
-    private readonly record: ZipRecord,
+    private readonly record: EntryFacts,
     private readonly entryName: string,
     private readonly budget: InflateBudget,
     private readonly maxRatio: number,

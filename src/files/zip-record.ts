@@ -1,17 +1,21 @@
 import type { File } from 'unzipper';
 import { zipCorrupt } from './zip-errors';
 
+/** What an archive claims about one entry's data; every field is checked against what really comes out. */
+export interface EntryFacts {
+  method: number;
+  crc32: number;
+  compressedSize: number;
+  uncompressedSize: number;
+}
+
 /** One central-directory record: what the archive says about an entry (not yet believed). */
-export interface ZipRecord {
+export interface ZipRecord extends EntryFacts {
   index: number;
   rawName: Buffer;
   /** UTF-8 name, or null when the bytes are not valid UTF-8. */
   name: string | null;
   flags: number;
-  method: number;
-  crc32: number;
-  compressedSize: number;
-  uncompressedSize: number;
   localHeaderOffset: number;
   madeBy: number;
   externalAttributes: number;
@@ -56,7 +60,7 @@ export function recordLength(file: File): number {
 // unzipper decodes names leniently (bad bytes become U+FFFD); a name must be exactly what it says.
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
-function decodeName(raw: Buffer): string | null {
+export function decodeName(raw: Buffer): string | null {
   try {
     return utf8.decode(raw);
   } catch {
@@ -65,7 +69,7 @@ function decodeName(raw: Buffer): string | null {
 }
 
 /** unzipper reads DOS times as UTC and never refuses one; like unzip, read them as local time. */
-function dosDate(date: number, time: number): Date | null {
+export function dosDate(date: number, time: number): Date | null {
   const month = (date >> 5) & 0x0f;
   const day = date & 0x1f;
   if (month < 1 || month > 12 || day < 1) return null;

@@ -1,0 +1,63 @@
+import { createWriteStream } from 'node:fs';
+import { chmod, chown, open, utimes } from 'node:fs/promises';
+import { Readable, Transform } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { ioFailure } from './mount-fs';
+
+export interface Owner {
+  uid: number;
+  gid: number;
+}
+
+/** What an extracted file ends up with besides its bytes. */
+export interface FileAttributes {
+  mode: number;
+  owner: Owner;
+  modified: Date | null;
+}
+
+/**
+ * Creates a file that must not exist yet ('wx': a duplicate or a clash fails instead of replacing)
+ * with its bytes, mode, owner and time, all through one descriptor. Explicit chmod: open's mode is
+ * filtered by the process umask.
+ */
+export async function writeWholeFile(target: string, data: Buffer, attributes: FileAttributes): Promise<void> {
+  let step = 'open';
+  try {
+    const handle = await open(target, 'wx', 0o600);
+    try {
+      step = 'write';
+      await handle.writeFile(data);
+      step = 'chmod';
+      await handle.chmod(attributes.mode);
+      await handle.chown(attributes.owner.uid, attributes.owner.gid);
+      if (attributes.modified) await handle.utimes(attributes.modified, attributes.modified);
+    } finally {
+      await handle.close();
+    }
+  } catch (err) {
+    throw ioFailure(err, step);
+  }
+}
+
+/**
+ * Creates a file from `source` through `stages`. Errors come out as they are: only the caller knows
+ * which stage's failure is the archive's fault and which is the disk's.
+ */
+export async function writeStreamedFile(
+  target: string,
+  source: Readable,
+  stages: readonly Transform[],
+  attributes: FileAttributes,
+  signal: AbortSignal,
+): Promise<void> {
+  const out = createWriteStream(target, { flags: 'wx', mode: 0o600 });
+  await pipeline([source, ...stages, out], { signal });
+  try {
+    await chmod(target, attributes.mode);
+    await chown(target, attributes.owner.uid, attributes.owner.gid);
+    if (attributes.modified) await utimes(target, attributes.modified, attributes.modified);
+  } catch (err) {
+    throw ioFailure(err, 'chmod');
+  }
+}
