@@ -391,7 +391,7 @@ function centralParts(zip: Buffer): { start: number; records: Buffer[]; end: Buf
   const end = zip.subarray(zip.length - 22);
   const start = end.readUInt32LE(16);
   const records: Buffer[] = [];
-  for (let at = start; at < zip.length - 22; ) {
+  for (let at = start; at < zip.length - 22;) {
     const length = 46 + zip.readUInt16LE(at + 28);
     records.push(zip.subarray(at, at + length));
     at += length;
@@ -474,7 +474,10 @@ describe('ZipStreamExtractor', () => {
   });
 
   it('gives no tree for a body that stops, and has stopped writing when result() resolves', async () => {
-    const zip = buildZip([{ name: 'a.bin', data: randomBytes(2 << 20) }, { name: 'b.txt', data: 'b' }]);
+    const zip = buildZip([
+      { name: 'a.bin', data: randomBytes(2 << 20) },
+      { name: 'b.txt', data: 'b' },
+    ]);
     const early = new ZipStreamExtractor({ root: tree(), prefix: [], limits: LIMITS, owner: OWNER });
     await new Promise<void>((resolve) => early.write(zip.subarray(0, 1 << 20), () => resolve()));
     expect(await early.result()).toBeUndefined();
