@@ -13,7 +13,7 @@ import { EntryFacts } from './zip-record';
  */
 export const WHOLE_ENTRY_BYTES = 256 * 1024;
 
-/** Inflater output per chunk: large chunks keep the per-chunk cost of the pipeline small. */
+/** Inflater output per chunk, by default: large chunks keep the per-chunk cost of the pipeline small. */
 const INFLATE_CHUNK = 256 * 1024;
 
 export function fitsWhole(facts: EntryFacts): boolean {
@@ -64,9 +64,10 @@ export class EntryInflation {
     private readonly name: string,
     budget: InflateBudget,
     maxRatio: number,
+    chunkSize = INFLATE_CHUNK,
   ) {
     const meter = new EntryMeter(facts, name, budget, maxRatio);
-    this.inflater = facts.method === 8 ? createInflateRaw({ chunkSize: INFLATE_CHUNK }) : undefined;
+    this.inflater = facts.method === 8 ? createInflateRaw({ chunkSize }) : undefined;
     this.stages = this.inflater ? [this.inflater, meter] : [meter];
   }
 

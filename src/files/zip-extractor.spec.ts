@@ -420,7 +420,8 @@ describe('ZipStreamExtractor', () => {
   };
 
   it('streams big entries through the inflater and small ones whole, and keeps the tree', async () => {
-    const big = Buffer.from(randomBytes(600_000).map((b) => 0x61 + (b & 7)));
+    // Past a StreamSink batch (1 MiB) and not a multiple of it.
+    const big = Buffer.from(randomBytes(2_500_000).map((b) => 0x61 + (b & 7)));
     const { extracted } = await upload(
       buildZip([
         { name: 'big.bin', data: big, unixMode: 0o100755 },
