@@ -1,5 +1,6 @@
+import { once } from 'node:events';
 import { createWriteStream } from 'node:fs';
-import { chmod, chown, open, utimes } from 'node:fs/promises';
+import { chmod, chown, FileHandle, open, utimes } from 'node:fs/promises';
 import { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { ioFailure } from './mount-fs';
@@ -29,9 +30,7 @@ export async function writeWholeFile(target: string, data: Buffer, attributes: F
       step = 'write';
       await handle.writeFile(data);
       step = 'chmod';
-      await handle.chmod(attributes.mode);
-      await handle.chown(attributes.owner.uid, attributes.owner.gid);
-      if (attributes.modified) await handle.utimes(attributes.modified, attributes.modified);
+      await applyAttributes(handle, attributes);
     } finally {
       await handle.close();
     }
@@ -42,7 +41,9 @@ export async function writeWholeFile(target: string, data: Buffer, attributes: F
 
 /**
  * Creates a file from `source` through `stages`. Errors come out as they are: only the caller knows
- * which stage's failure is the archive's fault and which is the disk's.
+ * which stage's failure is the archive's fault and which is the disk's. A failure is thrown only
+ * once the file stream has closed: it opens lazily, and could otherwise still create the file after
+ * the caller has moved on (and removed the directory).
  */
 export async function writeStreamedFile(
   target: string,
@@ -52,7 +53,12 @@ export async function writeStreamedFile(
   signal: AbortSignal,
 ): Promise<void> {
   const out = createWriteStream(target, { flags: 'wx', mode: 0o600 });
-  await pipeline([source, ...stages, out], { signal });
+  try {
+    await pipeline([source, ...stages, out], { signal });
+  } catch (err) {
+    if (!out.closed) await once(out, 'close');
+    throw err;
+  }
   try {
     await chmod(target, attributes.mode);
     await chown(target, attributes.owner.uid, attributes.owner.gid);
@@ -60,4 +66,10 @@ export async function writeStreamedFile(
   } catch (err) {
     throw ioFailure(err, 'chmod');
   }
+}
+
+async function applyAttributes(handle: FileHandle, attributes: FileAttributes): Promise<void> {
+  await handle.chmod(attributes.mode);
+  await handle.chown(attributes.owner.uid, attributes.owner.gid);
+  if (attributes.modified) await handle.utimes(attributes.modified, attributes.modified);
 }

@@ -65,8 +65,10 @@ export function spoolRequest(
       clearTimeout(timer);
       req.off('data', onData).off('end', onEnd).off('close', onClose);
       req.resume();
+      // The file opens lazily: settle once it is closed, so it cannot appear after the caller cleaned up.
       out.destroy();
-      reject(err);
+      if (out.closed) reject(err);
+      else out.once('close', () => reject(err));
     };
     out.on('error', (err) => fail(ioFailure(err, 'write')));
     out.on('close', () => {

@@ -41,7 +41,8 @@ export class ZipArchive {
       source = new FileSource(file, size);
       const end = await readEndRecord(file, size);
       if (end.entries > maxEntries) throw tooManyEntries(end.entries, maxEntries);
-      const directory = await parse(source);
+      // unzipper's tail starts at the end record found above, so it reads that one, comment and all.
+      const directory = await parse(source, size - end.offset);
       const records = directory.files.map(toZipRecord);
       const start = checkDirectory(directory, end.entries, end.directoryEnd);
       return new ZipArchive(source, records, byteLimits(records, start));
@@ -112,9 +113,9 @@ export class ZipArchive {
   }
 }
 
-async function parse(source: FileSource): Promise<CentralDirectory> {
+async function parse(source: FileSource, tailSize: number): Promise<CentralDirectory> {
   try {
-    return await Open.custom(source);
+    return await Open.custom(source, { tailSize });
   } catch (err) {
     throw unzipperFailure(err, source.readError);
   }
