@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { chmod, chown, mkdir, rm } from 'node:fs/promises';
-import { FileAttributes, Owner, writeStreamedFile, writeWholeFile } from './entry-file';
+import { FileAttributes, Owner, PARALLEL_ENTRIES, writeStreamedFile, writeWholeFile } from './entry-file';
 import { ioFailure } from './mount-fs';
 import { confinedJoin } from './path-confinement';
 import { ZipArchive } from './zip-archive';
@@ -8,12 +8,6 @@ import { EntryInflation, inflateWhole } from './zip-entry-data';
 import { ExtractionPlan, planExtraction, PlannedFile } from './zip-entry-policy';
 import { InflateBudget, UploadLimits } from './zip-limits';
 import { StreamedTree, STREAMED_FILE_MODE } from './zip-stream-extractor';
-
-/**
- * Entries written at once. Creating a small file costs several filesystem calls, each a threadpool
- * round trip; overlapping them makes thousands of small files several times faster.
- */
-const PARALLEL_ENTRIES = 8;
 
 export interface ExtractResult {
   files: number;

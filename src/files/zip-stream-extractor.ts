@@ -2,7 +2,7 @@ import { mkdir } from 'node:fs/promises';
 import { once } from 'node:events';
 import { PassThrough, Writable } from 'node:stream';
 import { finished } from 'node:stream/promises';
-import { FileAttributes, Owner, writeStreamedFile, writeWholeFile } from './entry-file';
+import { FileAttributes, Owner, PARALLEL_ENTRIES, writeStreamedFile, writeWholeFile } from './entry-file';
 import { confinedJoin } from './path-confinement';
 import { EntryInflation, fitsWhole, inflateWhole } from './zip-entry-data';
 import { ExtractionPlan, entryPath } from './zip-entry-policy';
@@ -13,9 +13,6 @@ import { decodeName, dosDate, EntryFacts, ZipRecord } from './zip-record';
 
 /** Files are written with this mode; the few the central directory marks executable are changed after. */
 export const STREAMED_FILE_MODE = 0o644;
-
-/** Files written at once, as in ZipExtractor. */
-const PARALLEL_ENTRIES = 8;
 
 /** Body bytes this stream buffers before the request is paused, and bytes buffered per big entry. */
 const BUFFER_BYTES = 1024 * 1024;
