@@ -245,6 +245,31 @@ describe('files: upload-zip, download, download-zip, listing (real app, real Doc
       await upload(pythonZip(GUIDE_FILES)).expect(200);
     });
 
+    it('trusts the central directory over the local headers: an entry it omits never lands; long comments are fine', async () => {
+      const zip = buildZip([
+        { name: 'listed.txt', data: 'listed' },
+        { name: 'hidden.txt', data: 'not in the central directory' },
+      ]);
+      const directoryStart = zip.readUInt32LE(zip.length - 6);
+      const firstRecord = zip.subarray(directoryStart, directoryStart + 46 + zip.readUInt16LE(directoryStart + 28));
+      const comment = Buffer.alloc(2048, 'c');
+      const end = Buffer.alloc(22);
+      end.writeUInt32LE(0x06054b50, 0);
+      end.writeUInt16LE(1, 8);
+      end.writeUInt16LE(1, 10);
+      end.writeUInt32LE(firstRecord.length, 12);
+      end.writeUInt32LE(directoryStart, 16);
+      end.writeUInt16LE(comment.length, 20);
+      const patched = Buffer.concat([zip.subarray(0, directoryStart), firstRecord, end, comment]);
+      expect((await upload(patched, { path: 'directory-wins' }).expect(200)).body).toEqual({
+        files: 1,
+        bytes: 6,
+        path: 'directory-wins',
+      });
+      expect(readdirSync(path.join(appDir, 'directory-wins'))).toEqual(['listed.txt']);
+      expect(stagingLeft()).toEqual([]);
+    });
+
     it('accepts application/octet-stream and refuses other content types with 415', async () => {
       await t
         .http()
