@@ -2,7 +2,8 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import type { IncomingMessage } from 'node:http';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { PassThrough } from 'node:stream';
+import { PassThrough, Writable } from 'node:stream';
+import { finished } from 'node:stream/promises';
 import { AppError } from '../common/errors/app-error';
 import { spoolRequest } from './request-spool';
 
@@ -29,6 +30,31 @@ describe('spoolRequest', () => {
     req.end('world');
     expect(await done).toBe(11);
     expect(readFileSync(path.join(work, 'a'), 'utf8')).toBe('hello world');
+  });
+
+  it('gives every chunk to a tap too, holding the body while the tap is behind, and ends it', async () => {
+    const req = fakeRequest();
+    const seen: Buffer[] = [];
+    let release: () => void = () => undefined;
+    const tap = new Writable({
+      highWaterMark: 4,
+      write(chunk: Buffer, _encoding, done) {
+        seen.push(chunk);
+        // The first chunk is held until released: the request must pause meanwhile.
+        if (seen.length === 1) release = () => done();
+        else done();
+      },
+    });
+    const done = spoolRequest(req, path.join(work, 'a'), 100, { tap });
+    req.write('hello ');
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(req.isPaused()).toBe(true);
+    req.end('world');
+    release();
+    expect(await done).toBe(11);
+    await finished(tap);
+    expect(Buffer.concat(seen).toString()).toBe('hello world');
+    expect(tap.writableEnded).toBe(true);
   });
 
   it('stops at the limit while streaming when no length was declared, and drains the rest', async () => {
