@@ -505,3 +505,78 @@ describe('ZipStreamExtractor', () => {
     expect(snapshot()).toEqual(before);
   });
 });
+
+/**
+ * Differential check of the two paths: a valid archive with random bytes damaged (and sometimes cut),
+ * extracted from the directory alone and as an upload runs it. They must agree on every outcome: the
+ * same tree (names, modes, bytes, times) or the same error code, and never an error that is not an
+ * AppError. Fixed seed, so a failure replays.
+ */
+describe('directory and stream extraction agree on damaged archives', () => {
+  let work: string;
+  beforeAll(() => (work = mkdtempSync(path.join(tmpdir(), 'cm-zip-diff-'))));
+  afterAll(() => rmSync(work, { recursive: true, force: true }));
+
+  const limits: UploadLimits = { ...LIMITS, maxUncompressedBytes: 8 << 20, maxEntries: 100 };
+  const base = buildZip([
+    { name: 'a.txt', data: 'hello '.repeat(50) },
+    { name: 'dir/', unixMode: 0o40755 },
+    { name: 'dir/b.bin', data: Buffer.from(Array.from({ length: 3000 }, (_, i) => (i * 7) & 255)), method: 0 },
+    { name: 'dir/c.sh', data: '#!/bin/sh\n', unixMode: 0o100755 },
+    { name: 'big.txt', data: 'abcdefghij'.repeat(40000) },
+  ]);
+
+  /** Everything about a tree but the time of files whose DOS time was damaged into none (they get "now"). */
+  const describeTree = (dir: string): string[] =>
+    readdirSync(dir, { recursive: true, encoding: 'utf8' })
+      .sort()
+      .map((name) => {
+        const st = statSync(path.join(dir, name));
+        const time = Math.abs(st.mtimeMs - Date.now()) < 3_600_000 ? 'now' : String(st.mtimeMs);
+        const content = st.isFile() ? readFileSync(path.join(dir, name)).toString('base64') : 'dir';
+        return `${name} ${(st.mode & 0o7777).toString(8)} ${content} ${st.isFile() ? time : ''}`;
+      });
+
+  const outcome = async (zip: Buffer, mode: 'directory' | 'stream'): Promise<string> => {
+    const tree = path.join(work, mode);
+    rmSync(tree, { recursive: true, force: true });
+    const file = path.join(work, `${mode}.zip`);
+    writeFileSync(file, zip);
+    let streamed;
+    if (mode === 'stream') {
+      const early = new ZipStreamExtractor({ root: tree, prefix: [], limits, owner: OWNER });
+      await pipeline(arriving(zip), early);
+      streamed = await early.result();
+    }
+    try {
+      const result = await new ZipExtractor().extract(file, tree, [], limits, OWNER, streamed);
+      return [`ok ${result.files} ${result.bytes}`, ...describeTree(tree)].join('\n');
+    } catch (err) {
+      return err instanceof AppError ? `refused ${err.code}` : `THROWN ${String(err)}`;
+    }
+  };
+
+  it('gives the same tree or the same error for 150 damaged archives', async () => {
+    let seed = 20261128;
+    const random = (): number => {
+      seed = (seed * 1103515245 + 12345) & 0x7fffffff;
+      return seed / 0x7fffffff;
+    };
+    const outcomes = new Set<string>();
+    for (let i = 0; i < 150; i += 1) {
+      const zip = Buffer.from(base);
+      for (let flips = 1 + Math.floor(random() * 3); flips > 0; flips -= 1) {
+        // Half the damage lands in the central directory, where the two paths differ most.
+        const from = random() < 0.5 ? zip.readUInt32LE(zip.length - 6) : 0;
+        zip[from + Math.floor(random() * (zip.length - from))] = Math.floor(random() * 256);
+      }
+      const damaged = random() < 0.1 ? zip.subarray(0, Math.floor(random() * zip.length)) : zip;
+      const fromDirectory = await outcome(damaged, 'directory');
+      expect(fromDirectory).not.toMatch(/^THROWN/);
+      expect({ i, outcome: await outcome(damaged, 'stream') }).toEqual({ i, outcome: fromDirectory });
+      outcomes.add(fromDirectory.split(' ')[0] as string);
+    }
+    // The damage must exercise both kinds of outcome, or this proves nothing.
+    expect([...outcomes].sort()).toEqual(['ok', 'refused']);
+  }, 60_000);
+});
