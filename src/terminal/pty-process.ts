@@ -56,9 +56,10 @@ export class PtyProcess implements TerminalProcess {
   }
 
   /**
-   * node-pty gives up on a paused pty 200 ms after its child exits and drops what was still unread, so
-   * while paused we watch the CLI and resume as soon as it is gone: its last output is at most a
-   * kernel buffer, which we then read and deliver before the exit frame.
+   * A paused pty is not read; once its child has exited, what it still holds is only kept for
+   * PTY_DRAIN_LIMIT_MS (see keepOutputAtExit). So while paused we watch the CLI and resume as soon
+   * as it is gone: its last output is at most a kernel buffer, which we then read and deliver before
+   * the exit frame.
    */
   pause(): void {
     this.pty.pause();
