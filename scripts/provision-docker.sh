@@ -86,7 +86,23 @@ install_compose() {
   log "compose installed: $(docker compose version --short)"
 }
 
-pid_alive() { [ -f "$1" ] && kill -0 "$(cat "$1" 2>/dev/null)" 2>/dev/null; }
+# A live process of that exact name. A daemon killed a moment ago can linger as a zombie until it
+# is reaped, and must not count (pgrep and kill -0 both count it).
+running() { ps -C "$1" -o stat= 2>/dev/null | grep -qv '^Z'; }
+
+start_containerd() {
+  rm -f /run/containerd/containerd.pid
+  log "starting containerd"
+  setsid containerd >"$LOG_DIR/containerd.log" 2>&1 </dev/null &
+  for _ in $(seq 1 50); do [ -S /run/containerd/containerd.sock ] && break; sleep 0.2; done
+}
+
+start_dockerd() {
+  # A daemon killed at the end of an earlier session leaves its pid file behind.
+  rm -f /var/run/docker.pid
+  log "starting dockerd"
+  setsid dockerd --containerd=/run/containerd/containerd.sock >"$LOG_DIR/dockerd.log" 2>&1 </dev/null &
+}
 
 start_daemons() {
   if timeout 10 docker info >/dev/null 2>&1; then
@@ -94,22 +110,17 @@ start_daemons() {
     return
   fi
   need_root
-  if ! pid_alive /run/containerd/containerd.pid && ! pgrep -x containerd >/dev/null; then
-    rm -f /run/containerd/containerd.pid
-    log "starting containerd"
-    setsid containerd >"$LOG_DIR/containerd.log" 2>&1 </dev/null &
-    for _ in $(seq 1 50); do [ -S /run/containerd/containerd.sock ] && break; sleep 0.2; done
-  fi
-  if ! pgrep -x dockerd >/dev/null; then
-    # A daemon killed at the end of an earlier session leaves its pid file behind.
-    rm -f /var/run/docker.pid
-    log "starting dockerd"
-    setsid dockerd --containerd=/run/containerd/containerd.sock >"$LOG_DIR/dockerd.log" 2>&1 </dev/null &
-  fi
-  for _ in $(seq 1 120); do
+  running containerd || start_containerd
+  running dockerd || start_dockerd
+  for i in $(seq 1 120); do
     if timeout 5 docker info >/dev/null 2>&1; then
       log "docker daemon ready"
       return
+    fi
+    # One that was still dying when first looked at (or died since) is started again.
+    if [ $((i % 10)) -eq 0 ]; then
+      running containerd || start_containerd
+      running dockerd || start_dockerd
     fi
     sleep 0.5
   done
