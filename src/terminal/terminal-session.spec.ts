@@ -68,9 +68,11 @@ class FakeProcess implements TerminalProcess {
   resume(): void {
     this.paused = false;
   }
+  /** What terminate() answers: a spec may hold it to play a slow sweep. */
+  swept: Promise<void> = Promise.resolve();
   terminate(): Promise<void> {
     this.terminations += 1;
-    return Promise.resolve();
+    return this.swept;
   }
   emitOutput(stream: OutputStream, text: string | Buffer): void {
     this.out?.(stream, Buffer.from(text));
@@ -150,8 +152,8 @@ describe('TerminalSession', () => {
       { type: 'stdout', data: Buffer.from([0xe4]).toString('base64'), encoding: 'base64' },
       { type: 'exit', code: 3 },
     ]);
-    expect(ws.closedWith).toBe(1000);
     expect((await session.finished).bytesOut).toBe(3 + 4 + 4 + 1);
+    expect(ws.closedWith).toBe(1000);
   });
 
   it('pauses the process while the socket is backed up and resumes once it drained', () => {
@@ -168,13 +170,14 @@ describe('TerminalSession', () => {
     expect(proc.paused).toBe(false);
   });
 
-  it('ends the process on a close frame, and still reports its exit', () => {
-    const { ws, proc } = fixture();
+  it('ends the process on a close frame, and still reports its exit', async () => {
+    const { ws, proc, session } = fixture();
     ws.client({ type: 'close' });
     expect(proc.terminations).toBe(1);
     proc.emitExit(129);
     expect(proc.terminations).toBe(2); // idempotent in real processes; also sweeps after a normal exit
     expect(ws.sent).toEqual([{ type: 'exit', code: 129 }]);
+    await session.finished;
     expect(ws.closedWith).toBe(1000);
   });
 
@@ -183,6 +186,19 @@ describe('TerminalSession', () => {
     proc.emitExit(0);
     expect(proc.terminations).toBe(1);
     await expect(session.finished).resolves.toMatchObject({ exitCode: 0 });
+  });
+
+  it('closes the socket only once the sweep is done, so a client that sees the close finds the slot free', async () => {
+    const { ws, proc, session } = fixture();
+    let sweepDone: () => void = () => undefined;
+    proc.swept = new Promise((resolve) => (sweepDone = resolve));
+    proc.emitExit(0);
+    expect(ws.sent).toEqual([{ type: 'exit', code: 0 }]);
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(ws.closedWith).toBeNull();
+    sweepDone();
+    await session.finished;
+    expect(ws.closedWith).toBe(1000);
   });
 
   it('ends the process when the socket goes away, once', () => {

@@ -149,13 +149,15 @@ export class TerminalSession {
     else if (!this.ending) {
       this.sendError(new ComposeError('OUTPUT_STREAM_ENDED', 'The output stream ended while the container still runs'));
     }
-    if (this.ws.readyState === OPEN) this.ws.close(this.shuttingDown ? CLOSE_GOING_AWAY : CLOSE_NORMAL);
-    // The session is over only once whatever it left running in the container (a `sleep &`) is gone too.
+    // The session is over only once whatever it left running in the container (a `sleep &`) is gone
+    // too, and only then is the socket closed: a client that sees the close may open a new session
+    // at once, and must not meet this one still holding its slot.
     const summary = { exitCode: code, bytesIn: this.bytesIn, bytesOut: this.bytesOut };
-    this.proc.terminate().then(
-      () => this.resolveFinished(summary),
-      () => this.resolveFinished(summary),
-    );
+    const over = (): void => {
+      this.resolveFinished(summary);
+      if (this.ws.readyState === OPEN) this.ws.close(this.shuttingDown ? CLOSE_GOING_AWAY : CLOSE_NORMAL);
+    };
+    this.proc.terminate().then(over, over);
   }
 
   private sendError(err: AppError): void {
