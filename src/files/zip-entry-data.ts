@@ -1,7 +1,7 @@
 import { Transform } from 'node:stream';
 import { crc32, createInflateRaw, inflateRawSync, InflateRaw } from 'node:zlib';
 import { AppError } from '../common/errors/app-error';
-import { zipCorrupt } from './zip-errors';
+import { inflateFailure, zipCorrupt } from './zip-errors';
 import { EntryMeter, InflateBudget } from './zip-limits';
 import { EntryFacts } from './zip-record';
 
@@ -11,7 +11,7 @@ import { EntryFacts } from './zip-record';
  * so the ratio limit never applies to them, and small enough that inflating one on the event loop
  * takes well under a millisecond.
  */
-export const WHOLE_ENTRY_BYTES = 256 * 1024;
+const WHOLE_ENTRY_BYTES = 256 * 1024;
 
 /** Inflater output per chunk, by default: large chunks keep the per-chunk cost of the pipeline small. */
 const INFLATE_CHUNK = 256 * 1024;
@@ -73,10 +73,7 @@ export class EntryInflation {
 
   /** The archive's share of a failed pipeline (limits, bad data); undefined when the failure was elsewhere. */
   failure(err: unknown): AppError | undefined {
-    if (err instanceof AppError) return err;
-    const code = (err as { code?: unknown } | null)?.code;
-    if (typeof code === 'string' && code.startsWith('Z_')) return zipCorrupt('invalid compressed data');
-    return undefined;
+    return err instanceof AppError ? err : inflateFailure(err);
   }
 
   assertComplete(): void {

@@ -110,11 +110,6 @@ export class ZipStreamExtractor extends Writable {
       : undefined;
   }
 
-  /** Why streaming stopped, for tests and logs; undefined while it goes on or when it reached the directory. */
-  get stoppedBecause(): unknown {
-    return this.stopReason;
-  }
-
   override _write(chunk: Buffer, _encoding: BufferEncoding, done: (error?: Error | null) => void): void {
     this.writing = this.consume(chunk).then(
       () => done(),
