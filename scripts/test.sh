@@ -1,17 +1,18 @@
 #!/usr/bin/env bash
-# The test command: unit specs, then e2e specs against the real app and a real Docker engine.
-# Needs a running engine and the test image (scripts/provision-docker.sh provisions both).
+# Quick start, command 2: the whole test suite on a fresh machine or a warm one. Provisions what the
+# tests need when it is missing (engine, Compose v2, the offline test image, the Python clients the
+# guide's examples import: needs root then), installs npm dependencies when missing or stale, lints
+# (whole-suite runs only), builds, then runs the unit specs and the e2e specs against the real engine.
+# Arguments select a subset: `npm test -- test/files`.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export TEST_IMAGE="${TEST_IMAGE:-cm-test-python:bookworm}"
-if ! timeout 10 docker info >/dev/null 2>&1; then
-  echo "test: the Docker engine is not reachable; run: sudo bash scripts/provision-docker.sh" >&2
-  exit 1
+if ! timeout 10 docker info >/dev/null 2>&1 || ! docker image inspect "$TEST_IMAGE" >/dev/null 2>&1 \
+  || ! /usr/bin/python3 -c 'import requests, aiohttp, websockets' >/dev/null 2>&1; then
+  bash scripts/provision-docker.sh all
 fi
-if ! docker image inspect "$TEST_IMAGE" >/dev/null 2>&1; then
-  echo "test: image $TEST_IMAGE is missing; run: sudo bash scripts/provision-docker.sh image" >&2
-  exit 1
-fi
+bash scripts/ensure-deps.sh
+if [ "$#" -eq 0 ]; then npx eslint "{src,test,bench}/**/*.ts"; fi
 npx nest build # the reliability suite runs the built service as a real process
 results="$(mktemp -d)"
 trap 'rm -rf "$results"' EXIT
