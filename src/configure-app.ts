@@ -6,6 +6,7 @@ import { BasicAuthMiddleware } from './auth/basic-auth.middleware';
 import { AppConfig } from './common/config/app-config';
 import { refuseForeignOrigins } from './common/http/foreign-origin';
 import { jsonBody } from './common/http/json-body';
+import { documentWriteRefusals } from './common/http/write-refusals-doc';
 import { TerminalUpgradeRouter } from './terminal/terminal-upgrade-router';
 import { TerminalWsAdapter } from './terminal/terminal-ws-adapter';
 
@@ -27,15 +28,17 @@ export function configureApp(app: NestExpressApplication): void {
   app.use(refuseForeignOrigins(config.allowedOrigins));
   app.use(jsonBody(config.jsonBodyLimitBytes));
   app.useWebSocketAdapter(new TerminalWsAdapter(app, app.get(TerminalUpgradeRouter)));
-  const document = SwaggerModule.createDocument(
-    app,
-    new DocumentBuilder()
-      .setTitle('Container Manager')
-      .setDescription('Run and drive Docker Compose v2 containers over REST and WebSocket')
-      .setVersion('1')
-      .addBasicAuth()
-      .addSecurityRequirements('basic')
-      .build(),
+  const document = documentWriteRefusals(
+    SwaggerModule.createDocument(
+      app,
+      new DocumentBuilder()
+        .setTitle('Container Manager')
+        .setDescription('Run and drive Docker Compose v2 containers over REST and WebSocket')
+        .setVersion('1')
+        .addBasicAuth()
+        .addSecurityRequirements('basic')
+        .build(),
+    ),
   );
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'openapi.json', yamlDocumentUrl: 'openapi.yaml' });
   app.enableShutdownHooks();

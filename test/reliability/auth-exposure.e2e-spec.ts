@@ -140,6 +140,15 @@ describe('reliability: every route asks for credentials first; cross-site reques
 
   it('serves the OpenAPI documents with credentials', async () => {
     expect((await t.http().get('/openapi.yaml').expect(200)).text).toContain('openapi:');
+    const doc = (await t.http().get('/openapi.json').expect(200)).body;
+    expect(doc.paths['/containers'].post.responses['403'].description).toContain('ORIGIN_NOT_ALLOWED');
+    expect(doc.paths['/containers/{cuid}/upload-zip'].post.responses['415'].description).toContain(
+      'UNSUPPORTED_MEDIA_TYPE',
+    );
+    expect(doc.paths['/containers/{cuid}/upload-zip'].post.responses['403'].description).toMatch(
+      /PATH_OUTSIDE_MOUNT.*ORIGIN/,
+    );
+    expect(doc.paths['/containers'].get.responses['403']).toBeUndefined();
   });
 
   it('an unauthenticated bad JSON body is 401, not 400 INVALID_JSON (the body is never read)', async () => {
