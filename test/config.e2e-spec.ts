@@ -44,4 +44,11 @@ describe('configuration at boot', () => {
     expect(status).toBe(1);
     expect(stderr).toContain('DEFAULT_USER_UID must look like uid:gid');
   });
+
+  it('refuses a TRUSTED_PROXIES entry that is not an address or CIDR range, without echoing it', () => {
+    const { status, stderr } = run({ APP_USER: 'a', APP_PASS: 'b', TRUSTED_PROXIES: '127.0.0.1, proxy.example' });
+    expect(status).toBe(1);
+    expect(stderr).toContain('TRUSTED_PROXIES must be a comma list of IP addresses or CIDR ranges');
+    expect(stderr).not.toContain('proxy.example');
+  });
 });

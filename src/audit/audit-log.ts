@@ -3,6 +3,8 @@ import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { AppConfig } from '../common/config/app-config';
 import type { AuditEntry } from './audit-entry';
+import { rotateFiles } from './audit-rotation';
+import { FailureDigest } from './failure-digest';
 
 const MAX_QUEUED = 100_000;
 const MAX_BATCH = 512;
@@ -12,6 +14,9 @@ const MAX_BATCH = 512;
  * Requests never wait for the disk: entries are queued and written in batches by one loop.
  * Each batch is one append write of whole lines, a rotated or deleted file is noticed and reopened,
  * and a torn last line left by a crash is cut off at boot so every line parses.
+ * The file is rotated by size (`.1` newest … `.AUDIT_MAX_FILES` oldest), and repeated failed
+ * logins from one address are collapsed into counted entries, so anonymous traffic cannot fill
+ * the disk.
  */
 @Injectable()
 export class AuditLog implements OnModuleInit, OnApplicationShutdown {
@@ -22,9 +27,21 @@ export class AuditLog implements OnModuleInit, OnApplicationShutdown {
   private queue: string[] = [];
   private draining: Promise<void> | null = null;
   private dropped = 0;
+  private readonly maxBytes: number;
+  private readonly maxFiles: number;
+  private readonly digest: FailureDigest;
+  private readonly digestTimer: NodeJS.Timeout;
 
   constructor(config: AppConfig) {
     this.file = path.join(config.logDir, 'actions.jsonl');
+    ({ maxBytes: this.maxBytes, maxFiles: this.maxFiles } = config.auditRotation);
+    const windowMs = config.auditFailureWindowMs;
+    this.digest = new FailureDigest(windowMs);
+    this.digestTimer = setInterval(
+      () => this.digest.due().forEach((e) => this.enqueue(e)),
+      Math.max(250, windowMs / 4),
+    );
+    this.digestTimer.unref();
   }
 
   get filePath(): string {
@@ -37,6 +54,11 @@ export class AuditLog implements OnModuleInit, OnApplicationShutdown {
   }
 
   write(entry: AuditEntry): void {
+    const now = this.digest.offer(entry);
+    if (now) this.enqueue(now);
+  }
+
+  private enqueue(entry: AuditEntry): void {
     if (this.queue.length >= MAX_QUEUED) {
       this.dropped += 1;
       return;
@@ -53,6 +75,8 @@ export class AuditLog implements OnModuleInit, OnApplicationShutdown {
   }
 
   async onApplicationShutdown(): Promise<void> {
+    clearInterval(this.digestTimer);
+    this.digest.drain().forEach((e) => this.enqueue(e));
     await this.flush();
     await this.handle?.close().catch(() => undefined);
     this.handle = null;
@@ -60,11 +84,12 @@ export class AuditLog implements OnModuleInit, OnApplicationShutdown {
 
   private async drain(): Promise<void> {
     while (this.queue.length > 0) {
-      const batch = this.queue.splice(0, MAX_BATCH).join('');
+      const queued = this.queue.length;
       try {
-        const handle = await this.currentHandle();
-        await handle.appendFile(batch);
+        await this.writeBatch();
       } catch (err) {
+        // Lines that could not be written are dropped: a failing disk must not spin this loop.
+        if (this.queue.length === queued) this.queue.splice(0, MAX_BATCH);
         this.logger.error(`audit write failed: ${(err as Error).message}`);
         this.handle = null;
       }
@@ -75,18 +100,53 @@ export class AuditLog implements OnModuleInit, OnApplicationShutdown {
     }
   }
 
-  private async currentHandle(): Promise<fs.FileHandle> {
+  /** Appends the next batch, rotating first when the next line would take the file past AUDIT_MAX_BYTES. */
+  private async writeBatch(): Promise<void> {
+    let { handle, size } = await this.currentHandle();
+    if (size > 0 && size + Buffer.byteLength(this.queue[0] ?? '') > this.maxBytes) {
+      try {
+        await this.rotate();
+      } catch (err) {
+        // Better a file over its cap than lost audit lines.
+        this.logger.error(`audit rotation failed: ${(err as Error).message}`);
+      }
+      ({ handle, size } = await this.currentHandle());
+    }
+    await handle.appendFile(this.takeBatch(this.maxBytes - size));
+  }
+
+  /** Whole lines that fit in `room` bytes, at least one (a line longer than a whole file goes alone), at most MAX_BATCH. */
+  private takeBatch(room: number): string {
+    let bytes = 0;
+    let count = 0;
+    while (count < this.queue.length && count < MAX_BATCH) {
+      bytes += Buffer.byteLength(this.queue[count] ?? '');
+      if (count > 0 && bytes > room) break;
+      count += 1;
+    }
+    return this.queue.splice(0, count).join('');
+  }
+
+  private async rotate(): Promise<void> {
+    await this.handle?.close().catch(() => undefined);
+    this.handle = null;
+    await rotateFiles(this.file, this.maxFiles);
+  }
+
+  /** The open file and its size now; reopened when it was rotated away or removed behind our back. */
+  private async currentHandle(): Promise<{ handle: fs.FileHandle; size: number }> {
     if (this.handle) {
       const onDisk = await fs.stat(this.file).catch(() => null);
-      if (onDisk && onDisk.ino === this.handleIno) return this.handle;
+      if (onDisk && onDisk.ino === this.handleIno) return { handle: this.handle, size: onDisk.size };
       await this.handle.close().catch(() => undefined);
       this.handle = null;
     }
     await fs.mkdir(path.dirname(this.file), { recursive: true });
     const handle = await fs.open(this.file, 'a', 0o640);
-    this.handleIno = (await handle.stat()).ino;
+    const stat = await handle.stat();
+    this.handleIno = stat.ino;
     this.handle = handle;
-    return handle;
+    return { handle, size: stat.size };
   }
 
   private async cutTornLine(): Promise<void> {

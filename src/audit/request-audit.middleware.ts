@@ -2,6 +2,7 @@ import { Injectable, NestMiddleware } from '@nestjs/common';
 import type { NextFunction, Request, Response } from 'express';
 import { isoWithOffset } from '../common/time';
 import { RequestContext, RequestState } from '../common/request-context';
+import { ClientAddress } from '../common/http/client-address';
 import { attachState } from '../common/http/request-state';
 import { requestIdFrom } from '../common/http/request-id';
 import { AuditLog } from './audit-log';
@@ -15,6 +16,7 @@ export class RequestAuditMiddleware implements NestMiddleware {
   constructor(
     private readonly context: RequestContext,
     private readonly audit: AuditLog,
+    private readonly clientAddress: ClientAddress,
   ) {}
 
   use(req: Request, res: Response, next: NextFunction): void {
@@ -33,7 +35,7 @@ export class RequestAuditMiddleware implements NestMiddleware {
         timestamp: isoWithOffset(new Date()),
         request_id: state.requestId,
         user: state.user ?? null,
-        remote: req.socket.remoteAddress ?? null,
+        remote: this.clientAddress.of(req),
         method: req.method,
         path: req.originalUrl.split('?')[0] ?? req.originalUrl,
         action: state.action ?? null,

@@ -1,8 +1,7 @@
 import { Global, Module } from '@nestjs/common';
-import { APP_GUARD } from '@nestjs/core';
 import { AppConfig } from '../common/config/app-config';
+import { BasicAuthMiddleware } from './basic-auth.middleware';
 import { BasicAuthenticator } from './basic-authenticator';
-import { BasicAuthGuard } from './basic-auth.guard';
 import { CredentialsVerifier } from './credentials-verifier';
 import { LoginThrottle } from './login-throttle';
 
@@ -12,8 +11,8 @@ import { LoginThrottle } from './login-throttle';
     CredentialsVerifier,
     { provide: LoginThrottle, useFactory: (config: AppConfig) => new LoginThrottle(config), inject: [AppConfig] },
     BasicAuthenticator,
-    { provide: APP_GUARD, useClass: BasicAuthGuard },
+    BasicAuthMiddleware,
   ],
-  exports: [BasicAuthenticator],
+  exports: [BasicAuthenticator, BasicAuthMiddleware],
 })
 export class AuthModule {}

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { IncomingMessage } from 'node:http';
 import { Authenticator } from 'passport';
 import { AuthError, RateLimitedError } from '../common/errors/app-error';
+import { ClientAddress } from '../common/http/client-address';
 import { ColonSafeBasicStrategy, parseBasicHeader } from './basic-strategy';
 import { CredentialsVerifier } from './credentials-verifier';
 import { LoginThrottle } from './login-throttle';
@@ -18,7 +19,9 @@ export class AuthFailure extends Error {
 
 /**
  * The one credential check, for HTTP requests and WebSocket upgrades alike. Runs passport's Basic
- * strategy on the raw request and applies the per-address throttle around it.
+ * strategy on the raw request and applies the per-(address, user name) throttle around it. A
+ * request without credentials is simply asked for them: it never counts as a failed login, so
+ * anonymous traffic cannot lock anybody out.
  */
 @Injectable()
 export class BasicAuthenticator {
@@ -27,6 +30,7 @@ export class BasicAuthenticator {
   constructor(
     verifier: CredentialsVerifier,
     private readonly throttle: LoginThrottle,
+    private readonly clientAddress: ClientAddress,
   ) {
     this.passport.use(
       'basic',
@@ -36,9 +40,12 @@ export class BasicAuthenticator {
 
   /** Resolves with the user name, or rejects with an AuthFailure. */
   authenticate(req: IncomingMessage): Promise<string> {
-    const address = req.socket.remoteAddress ?? 'unknown';
     const attemptedUser = attemptedUserOf(req);
-    const retryAfter = this.throttle.retryAfterS(address);
+    if (attemptedUser === null) {
+      return Promise.reject(new AuthFailure(new AuthError('AUTH_REQUIRED', 'Basic authentication required'), null));
+    }
+    const address = this.clientAddress.of(req);
+    const retryAfter = this.throttle.retryAfterS(address, attemptedUser);
     if (retryAfter > 0) {
       return Promise.reject(new AuthFailure(new RateLimitedError(retryAfter), attemptedUser));
     }
@@ -48,15 +55,12 @@ export class BasicAuthenticator {
         { session: false },
         (err: unknown, user: string | false | undefined) => {
           if (!err && typeof user === 'string') {
-            this.throttle.recordSuccess(address);
+            this.throttle.recordSuccess(address, attemptedUser);
             resolve(user);
             return;
           }
-          this.throttle.recordFailure(address);
-          const error = req.headers.authorization
-            ? new AuthError('INVALID_CREDENTIALS', 'Invalid username or password')
-            : new AuthError('AUTH_REQUIRED', 'Basic authentication required');
-          reject(new AuthFailure(error, attemptedUser));
+          this.throttle.recordFailure(address, attemptedUser);
+          reject(new AuthFailure(new AuthError('INVALID_CREDENTIALS', 'Invalid username or password'), attemptedUser));
         },
       ) as (req: unknown, res: unknown, next: unknown) => void;
       middleware(req, {}, () => undefined);
@@ -64,8 +68,9 @@ export class BasicAuthenticator {
   }
 }
 
+/** The claimed user name, or null when the request carries no parseable Basic credentials. */
 function attemptedUserOf(req: IncomingMessage): string | null {
   const user = parseBasicHeader(req.headers.authorization)?.user;
-  // Only a bounded, printable name goes to the audit log: it is attacker-controlled text.
+  // Only a bounded, printable name goes to the audit log and the throttle: it is attacker-controlled text.
   return user === undefined ? null : user.replace(/[^\x20-\x7e]/g, '?').slice(0, 64);
 }

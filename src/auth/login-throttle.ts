@@ -1,22 +1,30 @@
 import { Injectable } from '@nestjs/common';
 import { AppConfig } from '../common/config/app-config';
 
-const MAX_TRACKED_ADDRESSES = 10_000;
+/** Bounds memory; evicting the least recently failed key only ever forgets a guesser's history. */
+const MAX_TRACKED_KEYS = 50_000;
+const FIRST_LOCK_MS = 1_000;
 
 interface Failures {
-  times: number[];
-  blockedUntil: number;
+  count: number;
+  lastFailureAt: number;
+  lockedUntil: number;
 }
 
 /**
- * Counts failed logins per remote address in a sliding window; past the limit the address is
- * refused (429) until the window has passed, even with the right password, so guessing stays slow.
+ * Counts wrong credentials per (address, user name). The first AUTH_MAX_FAILURES - 1 are free;
+ * from then on every wrong one locks that key, for 1 s, then 2 s, 4 s … up to AUTH_BACKOFF_MAX_S.
+ * While locked the key is refused (429) without checking the password, so guessing stays slow;
+ * refusals do not extend the lock. A key quiet for AUTH_WINDOW_S after its lock is forgotten.
+ * Only wrong credentials count: a request without any cannot lock anybody out, and a guesser
+ * aiming at one user name leaves other names (and, behind TRUSTED_PROXIES, other clients) alone.
  */
 @Injectable()
 export class LoginThrottle {
   private readonly failures = new Map<string, Failures>();
   private readonly maxFailures: number;
   private readonly windowMs: number;
+  private readonly maxLockMs: number;
 
   constructor(
     config: AppConfig,
@@ -24,36 +32,50 @@ export class LoginThrottle {
   ) {
     this.maxFailures = config.authMaxFailures;
     this.windowMs = config.authWindowMs;
+    this.maxLockMs = config.authBackoffMaxMs;
   }
 
-  /** Seconds the address must still wait, or 0 when it may try. */
-  retryAfterS(address: string): number {
-    const entry = this.failures.get(address);
+  /** Seconds the key must still wait, or 0 when it may try. */
+  retryAfterS(address: string, user: string): number {
+    const entry = this.failures.get(keyOf(address, user));
     if (!entry) return 0;
-    const wait = entry.blockedUntil - this.now();
+    const wait = entry.lockedUntil - this.now();
     return wait > 0 ? Math.ceil(wait / 1000) : 0;
   }
 
-  recordFailure(address: string): void {
+  recordFailure(address: string, user: string): void {
+    const key = keyOf(address, user);
     const now = this.now();
-    const entry = this.failures.get(address) ?? { times: [], blockedUntil: 0 };
-    entry.times = entry.times.filter((t) => now - t < this.windowMs);
-    entry.times.push(now);
-    if (entry.times.length >= this.maxFailures) entry.blockedUntil = now + this.windowMs;
-    this.failures.delete(address);
-    this.failures.set(address, entry);
+    const previous = this.failures.get(key);
+    const entry =
+      previous && !this.forgotten(previous, now) ? previous : { count: 0, lastFailureAt: 0, lockedUntil: 0 };
+    entry.count += 1;
+    entry.lastFailureAt = now;
+    const beyond = entry.count - this.maxFailures;
+    if (beyond >= 0) entry.lockedUntil = now + Math.min(FIRST_LOCK_MS * 2 ** Math.min(beyond, 30), this.maxLockMs);
+    // Re-inserting keeps the map in least-recently-failed order for eviction.
+    this.failures.delete(key);
+    this.failures.set(key, entry);
     this.evictOldest();
   }
 
-  recordSuccess(address: string): void {
-    this.failures.delete(address);
+  recordSuccess(address: string, user: string): void {
+    this.failures.delete(keyOf(address, user));
+  }
+
+  private forgotten(entry: Failures, now: number): boolean {
+    return now - Math.max(entry.lastFailureAt, entry.lockedUntil) >= this.windowMs;
   }
 
   private evictOldest(): void {
-    while (this.failures.size > MAX_TRACKED_ADDRESSES) {
+    while (this.failures.size > MAX_TRACKED_KEYS) {
       const oldest = this.failures.keys().next().value;
       if (oldest === undefined) return;
       this.failures.delete(oldest);
     }
   }
+}
+
+function keyOf(address: string, user: string): string {
+  return `${address}\u0000${user}`;
 }

@@ -1,10 +1,12 @@
 import { Global, Module } from '@nestjs/common';
 import { ConfigModule } from '@nestjs/config';
-import { APP_FILTER, APP_INTERCEPTOR, APP_PIPE } from '@nestjs/core';
+import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR, APP_PIPE } from '@nestjs/core';
 import { AuditActionInterceptor } from '../audit/audit-action.interceptor';
 import { AppConfig } from './config/app-config';
 import { validateEnvironment } from './config/environment';
 import { ErrorFilter } from './errors/error.filter';
+import { ClientAddress } from './http/client-address';
+import { ContentTypeGuard } from './http/content-type.guard';
 import { createValidationPipe } from './http/validation-pipe';
 import { RequestContext } from './request-context';
 
@@ -21,10 +23,12 @@ import { RequestContext } from './request-context';
   providers: [
     AppConfig,
     RequestContext,
+    ClientAddress,
+    { provide: APP_GUARD, useClass: ContentTypeGuard },
     { provide: APP_FILTER, useClass: ErrorFilter },
     { provide: APP_PIPE, useFactory: createValidationPipe },
     { provide: APP_INTERCEPTOR, useExisting: AuditActionInterceptor },
   ],
-  exports: [AppConfig, RequestContext],
+  exports: [AppConfig, RequestContext, ClientAddress],
 })
 export class CommonModule {}

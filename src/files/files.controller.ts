@@ -13,6 +13,7 @@ import {
 import type { Request, Response } from 'express';
 import { Audit } from '../audit/audit.decorator';
 import { ApiErrors } from '../common/http/api-errors.decorator';
+import { AcceptsBody } from '../common/http/body-types';
 import { ArchiveDownloadService } from './archive-download.service';
 import { DownloadService } from './download.service';
 import { DirectoryListingDto, PathQueryDto, UploadResultDto } from './files.dto';
@@ -22,6 +23,11 @@ import { UploadResult, UploadService } from './upload.service';
 const PATH_ERRORS = 'INVALID_PATH, NOT_A_DIRECTORY, NOT_A_FILE, UNKNOWN_FIELD';
 const OUTSIDE = 'PATH_OUTSIDE_MOUNT';
 const NOT_FOUND = 'CONTAINER_NOT_FOUND, PATH_NOT_FOUND';
+/**
+ * The body is the raw zip (as every example of the guide sends it). Not multipart: nothing here
+ * parses it, and a form is what a page of another site can post without a preflight.
+ */
+const ZIP_TYPES = ['application/zip', 'application/x-zip-compressed', 'application/x-zip', 'application/octet-stream'];
 
 @ApiTags('files')
 @ApiParam({ name: 'cuid', example: 'c123e4567-e89b-42d3-a456-426614174000' })
@@ -37,10 +43,11 @@ export class FilesController {
   @Post('upload-zip')
   @HttpCode(200)
   @Audit('files.upload')
+  @AcceptsBody(...ZIP_TYPES)
   @ApiOperation({
     summary: 'Extract a zip into /app (or a subdirectory); existing files are overwritten, all or nothing',
   })
-  @ApiConsumes('application/zip', 'application/octet-stream')
+  @ApiConsumes(...ZIP_TYPES)
   @ApiBody({ schema: { type: 'string', format: 'binary' }, description: 'The zip archive, raw bytes' })
   @ApiQuery({ name: 'path', required: false, description: 'Target directory relative to /app (created if missing)' })
   @ApiOkResponse({ type: UploadResultDto })

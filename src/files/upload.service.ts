@@ -3,7 +3,6 @@ import type { IncomingMessage } from 'node:http';
 import { AppConfig } from '../common/config/app-config';
 import { ContainerLocks } from '../containers/container-locks';
 import { ContainerMount } from './container-mount';
-import { UnsupportedMediaTypeError } from './files.errors';
 import { MountMerger } from './mount-merge';
 import { displayPath, parseMountPath } from './path-confinement';
 import { spoolRequest } from './request-spool';
@@ -16,13 +15,6 @@ export interface UploadResult {
   bytes: number;
   path: string;
 }
-
-const ZIP_TYPES = new Set([
-  'application/zip',
-  'application/x-zip-compressed',
-  'application/x-zip',
-  'application/octet-stream',
-]);
 
 /**
  * upload-zip: spool the body into staging and, while it arrives, extract it there from its local
@@ -44,7 +36,6 @@ export class UploadService {
 
   async upload(cuid: string, rawPath: string | undefined, req: IncomingMessage): Promise<UploadResult> {
     await this.mount.assertExists(cuid);
-    assertZipContentType(req.headers['content-type']);
     const target = parseMountPath(rawPath);
     const limits = this.config.uploadLimits;
     const owner = { uid: this.config.uid, gid: this.config.gid };
@@ -65,17 +56,5 @@ export class UploadService {
       await early.result();
       await this.staging.discard(job);
     }
-  }
-}
-
-/** A missing Content-Type is accepted (some clients send raw bytes without one); a wrong one is not. */
-function assertZipContentType(header: string | undefined): void {
-  if (header === undefined) return;
-  const type = header.split(';')[0]?.trim().toLowerCase() ?? '';
-  if (!ZIP_TYPES.has(type)) {
-    throw new UnsupportedMediaTypeError('UNSUPPORTED_MEDIA_TYPE', 'The body must be a zip archive (application/zip)', {
-      content_type: type.slice(0, 64),
-      accepted: [...ZIP_TYPES],
-    });
   }
 }

@@ -1,11 +1,5 @@
 import { AppError } from '../common/errors/app-error';
 
-/** A browser page from another site tried to open a terminal (it could ride on cached Basic credentials). */
-export class OriginNotAllowedError extends AppError {
-  readonly error = 'auth_error';
-  readonly status = 403;
-}
-
 /** Too many terminal sessions, in total or on one container. */
 export class SessionLimitError extends AppError {
   readonly error = 'rate_limited';

@@ -6,6 +6,7 @@ import { AuditLog } from '../audit/audit-log';
 import { AppConfig } from '../common/config/app-config';
 import { NotFoundError } from '../common/errors/app-error';
 import { toErrorBody } from '../common/errors/error-body';
+import { ClientAddress } from '../common/http/client-address';
 import { requestIdFrom } from '../common/http/request-id';
 import { isCuid } from '../compose/project-paths';
 import { refuseUpgrade } from './http-refusal';
@@ -36,6 +37,7 @@ export class TerminalUpgradeRouter {
     private readonly upgrade: TerminalUpgrade,
     private readonly audit: AuditLog,
     private readonly config: AppConfig,
+    private readonly clientAddress: ClientAddress,
   ) {}
 
   route(
@@ -68,7 +70,7 @@ export class TerminalUpgradeRouter {
     const url = new URL(req.url ?? '/', 'http://upgrade.invalid');
     const facts: UpgradeFacts = {
       requestId: requestIdFrom(req.headers['x-request-id']),
-      remote: req.socket.remoteAddress ?? null,
+      remote: this.clientAddress.of(req),
       path: url.pathname.slice(0, 200),
       openedAt: new Date(),
       started: performance.now(),

@@ -2,13 +2,13 @@ import { Injectable } from '@nestjs/common';
 import type { IncomingMessage } from 'node:http';
 import { AuthFailure, BasicAuthenticator } from '../auth/basic-authenticator';
 import { AppConfig } from '../common/config/app-config';
-import { AppError, NotFoundError } from '../common/errors/app-error';
+import { AppError, NotFoundError, OriginNotAllowedError } from '../common/errors/app-error';
+import { isOriginAllowed } from '../common/http/origin-policy';
 import { toAppError } from '../common/errors/to-app-error';
 import { isCuid } from '../compose/project-paths';
 import type { ContainerStatus } from '../containers/container.types';
 import { ContainersService } from '../containers/containers.service';
-import { isOriginAllowed } from './origin-policy';
-import { OriginNotAllowedError, TooManyHeadersError } from './terminal-errors';
+import { TooManyHeadersError } from './terminal-errors';
 import { parseTerminalQuery, TerminalQuery } from './terminal-query';
 
 /** Node caps header bytes (maxHeaderSize); this caps their number on the upgrade path. */
@@ -48,7 +48,7 @@ export class TerminalUpgrade {
     if (req.rawHeaders.length / 2 > MAX_HEADERS) {
       throw new UpgradeRefusal(new TooManyHeadersError('TOO_MANY_HEADERS', `At most ${MAX_HEADERS} headers`), null);
     }
-    if (!isOriginAllowed(req.headers.origin, req.headers.host, this.config.terminalAllowedOrigins)) {
+    if (!isOriginAllowed(req.headers.origin, req.headers.host, this.config.allowedOrigins)) {
       throw new UpgradeRefusal(
         new OriginNotAllowedError('ORIGIN_NOT_ALLOWED', 'This origin may not open a terminal', {
           origin: req.headers.origin?.slice(0, 200),

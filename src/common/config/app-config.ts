@@ -57,6 +57,15 @@ export class AppConfig {
   get authWindowMs(): number {
     return this.get('AUTH_WINDOW_S') * 1000;
   }
+  get authBackoffMaxMs(): number {
+    return this.get('AUTH_BACKOFF_MAX_S') * 1000;
+  }
+  get auditRotation(): { maxBytes: number; maxFiles: number } {
+    return { maxBytes: this.get('AUDIT_MAX_BYTES'), maxFiles: this.get('AUDIT_MAX_FILES') };
+  }
+  get auditFailureWindowMs(): number {
+    return this.get('AUDIT_FAILURE_WINDOW_S') * 1000;
+  }
   get uploadLimits(): { maxBytes: number; maxUncompressedBytes: number; maxEntries: number; maxRatio: number } {
     return {
       maxBytes: this.get('UPLOAD_MAX_BYTES'),
@@ -71,11 +80,16 @@ export class AppConfig {
   get terminalMaxSessionsPerContainer(): number {
     return this.get('TERMINAL_MAX_SESSIONS_PER_CONTAINER');
   }
-  get terminalAllowedOrigins(): string[] {
-    return this.get('TERMINAL_ALLOWED_ORIGINS')
+  /** ALLOWED_ORIGINS joined with its older name TERMINAL_ALLOWED_ORIGINS; used by REST writes and terminals. */
+  get allowedOrigins(): string[] {
+    return [this.get('ALLOWED_ORIGINS'), this.get('TERMINAL_ALLOWED_ORIGINS')]
+      .join(',')
       .split(',')
       .map((o) => o.trim())
       .filter((o) => o.length > 0);
+  }
+  get trustedProxies(): string {
+    return this.get('TRUSTED_PROXIES');
   }
   get shutdownGraceMs(): number {
     return this.get('SHUTDOWN_GRACE_MS');

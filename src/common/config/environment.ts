@@ -1,8 +1,38 @@
 import { plainToInstance, Transform } from 'class-transformer';
-import { IsIn, IsInt, IsNotEmpty, IsOptional, IsString, Matches, Max, Min, validateSync } from 'class-validator';
+import {
+  IsIn,
+  IsInt,
+  IsNotEmpty,
+  IsOptional,
+  IsString,
+  Matches,
+  Max,
+  Min,
+  Validate,
+  ValidatorConstraint,
+  ValidatorConstraintInterface,
+  validateSync,
+} from 'class-validator';
+import { parseAddressList } from '../http/address-list';
 
 const toInt = ({ value }: { value: unknown }): unknown =>
   typeof value === 'string' && /^\d+$/.test(value.trim()) ? Number(value) : value;
+
+@ValidatorConstraint({ name: 'addressList' })
+class IsAddressList implements ValidatorConstraintInterface {
+  validate(value: unknown): boolean {
+    if (typeof value !== 'string') return false;
+    try {
+      parseAddressList(value);
+      return true;
+    } catch {
+      return false;
+    }
+  }
+  defaultMessage(): string {
+    return 'TRUSTED_PROXIES must be a comma list of IP addresses or CIDR ranges, e.g. 127.0.0.1,10.0.0.0/8';
+  }
+}
 
 /** Every setting the service reads from the environment (or `.env`), validated once at boot. */
 export class Environment {
@@ -58,6 +88,39 @@ export class Environment {
   @Min(1)
   AUTH_WINDOW_S = 60;
 
+  /** Longest lock of one (address, user name) after repeated wrong credentials; the back-off doubles up to it. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  AUTH_BACKOFF_MAX_S = 300;
+
+  /** Comma list of proxy addresses/CIDRs whose X-Forwarded-For is believed; empty: nobody's. */
+  @IsOptional()
+  @Validate(IsAddressList)
+  TRUSTED_PROXIES = '';
+
+  /** Comma list of browser origins allowed besides pages of this host (REST writes and terminals). */
+  @IsOptional()
+  @IsString()
+  ALLOWED_ORIGINS = '';
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(4096)
+  AUDIT_MAX_BYTES = 104_857_600;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(1000)
+  AUDIT_MAX_FILES = 10;
+
+  /** Repeated failed logins from one address are written as one counted entry per this many seconds. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  AUDIT_FAILURE_WINDOW_S = 60;
+
   @Transform(toInt)
   @IsInt()
   @Min(1)
@@ -88,7 +151,7 @@ export class Environment {
   @Min(1)
   TERMINAL_MAX_SESSIONS_PER_CONTAINER = 10;
 
-  /** Comma list of browser origins allowed to open a terminal; empty means same-host origins only. */
+  /** Older name of ALLOWED_ORIGINS, still honoured (the two lists are joined). */
   @IsOptional()
   @IsString()
   TERMINAL_ALLOWED_ORIGINS = '';

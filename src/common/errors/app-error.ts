@@ -52,6 +52,18 @@ export class ForbiddenPathError extends AppError {
   readonly status = 403;
 }
 
+/** A browser page from another site tried to act here (it could ride on cached Basic credentials). */
+export class OriginNotAllowedError extends AppError {
+  readonly error = 'auth_error';
+  readonly status = 403;
+}
+
+/** A body whose declared Content-Type the route does not take: a validation error with the 415 status. */
+export class UnsupportedMediaTypeError extends AppError {
+  readonly error = 'validation_error';
+  readonly status = 415;
+}
+
 export class NotFoundError extends AppError {
   readonly error = 'not_found';
   readonly status = 404;

@@ -1,7 +1,8 @@
 /**
- * Whether a WebSocket upgrade may proceed given its Origin header. Browsers send Origin on every
- * WebSocket handshake and would replay cached Basic credentials for any page, so a browser page
- * from another site must be refused. Non-browser clients send no Origin and are let through.
+ * Whether a request carrying this Origin may act (open a terminal, change state). Browsers send
+ * Origin on every WebSocket handshake and cross-site write, and would replay cached Basic
+ * credentials for any page, so a page from another site must be refused. Non-browser clients send
+ * no Origin and are let through.
  */
 export function isOriginAllowed(
   origin: string | undefined,
