@@ -43,7 +43,7 @@ export class UploadService {
   ) {}
 
   async upload(cuid: string, rawPath: string | undefined, req: IncomingMessage): Promise<UploadResult> {
-    await this.mount.assertExists(cuid);
+    this.mount.assertExists(cuid);
     assertZipContentType(req.headers['content-type']);
     const target = parseMountPath(rawPath);
     const limits = this.config.uploadLimits;
