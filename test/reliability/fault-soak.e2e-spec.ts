@@ -60,14 +60,26 @@ describe('reliability: faults under load', () => {
     throw new Error(`${route} did not answer 200 within ${timeoutMs} ms`);
   }
 
+  const statuses = async (): Promise<Map<string, string>> => {
+    const body = (await api().get('/containers').query({ limit: 500 }).expect(200)).body as {
+      containers: { cuid: string; status: string }[];
+    };
+    return new Map(body.containers.map((c) => [c.cuid, c.status]));
+  };
+
   async function restartEngine(): Promise<void> {
+    const running = [...(await statuses())].filter(([, s]) => s === 'running').map(([c]) => c);
     const { downAt, backAt } = await fault.outage();
     const apiBack = await until200('/containers');
+    const after = await statuses();
     ledger.windows.push({ name: 'engine', from: downAt, to: apiBack + SETTLE_MS });
     figures.engine = {
       fault: fault.kind,
       unreachable_s: (backAt - downAt) / 1000,
       api_recovered_after_engine_s: (apiBack - backAt) / 1000,
+      // With `restart: "no"` a real restart stops them; the final check compares every status with Docker's.
+      running_before: running.length,
+      reported_stopped_after: running.filter((c) => after.get(c) === 'stopped').length,
     };
   }
 
