@@ -24,6 +24,9 @@ export class ContainersBootstrap implements OnApplicationBootstrap {
   async onApplicationBootstrap(): Promise<void> {
     await this.store.sweep();
     await this.store.load();
+    // A create refused while the engine was going away may have left a half-made container that
+    // could not be removed then: it goes once the engine is back, not at the next service restart.
+    this.cache.afterResync(() => this.removeOrphans());
     await this.cache.start();
     await this.removeOrphans().catch((err: Error) => this.logger.warn(`orphan sweep failed: ${err.message}`));
   }

@@ -58,7 +58,7 @@ export class ContainersService {
         await this.store.remove(spec.cuid);
         throw err;
       }
-      return this.view(spec, await this.cache.refreshProject(spec.cuid));
+      return this.view(spec, await this.cache.settledStatus(spec.cuid, 'created'));
     });
   }
 
@@ -66,7 +66,7 @@ export class ContainersService {
   async get(cuid: string): Promise<Container> {
     const spec = this.requireSpec(cuid);
     await this.cache.ensureSynced();
-    return this.view(spec, this.cache.get(cuid));
+    return this.view(spec, this.cache.get(cuid)?.status);
   }
 
   async status(cuid: string): Promise<Omit<DockerState, 'id' | 'created'> & { cuid: string }> {
@@ -136,32 +136,38 @@ export class ContainersService {
     return spec;
   }
 
-  view(spec: ContainerSpec, state: DockerState | undefined): Container {
-    return { ...spec, status: state?.status ?? 'created' };
+  view(spec: ContainerSpec, status: ContainerStatus | undefined): Container {
+    return { ...spec, status: status ?? 'created' };
   }
 
   /**
-   * Saves the new spec (ports checked under the global ports lock) and, when the container runs,
-   * recreates it. If recreating fails the old spec is written back and the container brought back
-   * to how it was, so a failed change leaves nothing different behind.
+   * All or nothing: the engine is asked for the container's state before anything is written, so an
+   * unreachable engine refuses the change with nothing saved; then the new spec is saved (ports
+   * checked under the global ports lock) and, when the container runs, it is recreated. If
+   * recreating fails the old spec is written back and the container brought back to how it was.
    */
   private async apply(prev: ContainerSpec, next: ContainerSpec): Promise<UpdateResult> {
+    const before = (await this.cache.current(next.cuid))?.status;
     await this.locks.forPorts(async () => {
       assertNoPortConflict(next.cuid, next.ports, this.store.all());
       await this.store.save(next);
     });
-    const before = (await this.cache.current(next.cuid))?.status;
     const live = before === 'running' || before === 'restarting' || before === 'paused';
-    if (!live) return { ...this.view(next, this.cache.get(next.cuid)), recreated: false };
+    if (!live) return { ...this.view(next, before), recreated: false };
     try {
       await this.compose.run(next.cuid, ['up', '-d', '--no-build', '--remove-orphans']);
     } catch (err) {
-      await this.store.save(prev);
-      await this.compose.run(prev.cuid, ['up', '-d', '--no-build', '--remove-orphans']).catch(() => undefined);
-      await this.cache.refreshProject(prev.cuid);
+      await this.restore(prev);
       throw asBindFailure(err, next.ports);
     }
-    return { ...this.view(next, await this.cache.refreshProject(next.cuid)), recreated: true };
+    return { ...this.view(next, await this.cache.settledStatus(next.cuid, 'running')), recreated: true };
+  }
+
+  /** Puts the previous spec back and, best effort, the container as it ran with it. */
+  private async restore(prev: ContainerSpec): Promise<void> {
+    await this.store.save(prev);
+    await this.compose.run(prev.cuid, ['up', '-d', '--no-build', '--remove-orphans']).catch(() => undefined);
+    await this.cache.refreshProject(prev.cuid).catch(() => undefined);
   }
 }
 

@@ -33,37 +33,44 @@ export class LifecycleService {
     return this.locks.forContainer(cuid, async () => {
       const spec = this.containers.requireSpec(cuid);
       const status: ContainerStatus = (await this.cache.current(cuid))?.status ?? 'created';
-      switch (action) {
-        case 'start':
-          await this.start(spec, status);
-          break;
-        case 'stop':
-          await this.stop(spec, status, stopTimeoutS);
-          break;
-        case 'restart':
-          if (status === 'paused') throw paused(action);
-          await this.stop(spec, status, stopTimeoutS);
-          await this.start(spec, 'stopped');
-          break;
-        case 'pause':
-          if (status !== 'running') {
-            throw new StateError('CONTAINER_NOT_RUNNING', `Cannot pause a container that is ${status}`, { status });
-          }
-          await this.compose.run(cuid, ['pause']);
-          break;
-        case 'unpause':
-          if (status !== 'paused') {
-            throw new StateError('CONTAINER_NOT_PAUSED', `Cannot unpause a container that is ${status}`, { status });
-          }
-          await this.compose.run(cuid, ['unpause']);
-          break;
-      }
-      return this.containers.view(spec, await this.cache.refreshProject(cuid));
+      const produced = await this.transition(spec, status, action, stopTimeoutS);
+      return this.containers.view(spec, await this.cache.settledStatus(cuid, produced));
     });
   }
 
-  private async start(spec: ContainerSpec, status: ContainerStatus): Promise<void> {
-    if (status === 'running' || status === 'restarting') return;
+  /** Runs one action from `status`; returns the status it produced. */
+  private async transition(
+    spec: ContainerSpec,
+    status: ContainerStatus,
+    action: Action,
+    stopTimeoutS: number,
+  ): Promise<ContainerStatus> {
+    switch (action) {
+      case 'start':
+        return this.start(spec, status);
+      case 'stop':
+        return this.stop(spec, status, stopTimeoutS);
+      case 'restart':
+        if (status === 'paused') throw paused(action);
+        await this.stop(spec, status, stopTimeoutS);
+        return this.start(spec, 'stopped');
+      case 'pause':
+        if (status !== 'running') {
+          throw new StateError('CONTAINER_NOT_RUNNING', `Cannot pause a container that is ${status}`, { status });
+        }
+        await this.compose.run(spec.cuid, ['pause']);
+        return 'paused';
+      case 'unpause':
+        if (status !== 'paused') {
+          throw new StateError('CONTAINER_NOT_PAUSED', `Cannot unpause a container that is ${status}`, { status });
+        }
+        await this.compose.run(spec.cuid, ['unpause']);
+        return 'running';
+    }
+  }
+
+  private async start(spec: ContainerSpec, status: ContainerStatus): Promise<ContainerStatus> {
+    if (status === 'running' || status === 'restarting') return status;
     if (status === 'paused') throw paused('start');
     if (spec.command === null && !(await this.hasBootScript(spec.cuid))) {
       throw new StateError('BOOT_SCRIPT_MISSING', 'Upload /app/boot.py before starting this container', {
@@ -77,12 +84,20 @@ export class LifecycleService {
     } catch (err) {
       throw asBindFailure(err, spec.ports);
     }
+    return 'running';
   }
 
-  private async stop(spec: ContainerSpec, status: ContainerStatus, timeoutS: number): Promise<void> {
-    if (status === 'created' || status === 'stopped' || status === 'dead') return;
+  private async stop(spec: ContainerSpec, status: ContainerStatus, timeoutS: number): Promise<ContainerStatus> {
+    if (status === 'created' || status === 'stopped' || status === 'dead') return status;
     if (status === 'paused') await this.compose.run(spec.cuid, ['unpause']);
-    await this.compose.run(spec.cuid, ['stop', '-t', String(timeoutS)], { timeoutMs: (timeoutS + 60) * 1000 });
+    try {
+      await this.compose.run(spec.cuid, ['stop', '-t', String(timeoutS)], { timeoutMs: (timeoutS + 60) * 1000 });
+    } catch (err) {
+      // A paused container that could not be stopped goes back to paused, as it was.
+      if (status === 'paused') await this.compose.run(spec.cuid, ['pause']).catch(() => undefined);
+      throw err;
+    }
+    return 'stopped';
   }
 
   /** A regular file, not a symlink: the check must not follow a link the container planted. */

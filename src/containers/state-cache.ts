@@ -11,6 +11,8 @@ import { DockerStates } from './docker-states';
 const PROJECT_LABEL = 'com.docker.compose.project';
 const INSPECT_BATCH = 100;
 const COALESCE_MS = 25;
+/** Longest wait between reconnection attempts: an engine back after a restart is noticed within it. */
+const MAX_RETRY_MS = 2_000;
 
 export interface DockerState {
   id: string;
@@ -56,6 +58,7 @@ export class StateCache implements OnApplicationShutdown {
   private retryTimer: NodeJS.Timeout | null = null;
   private flushTimer: NodeJS.Timeout | null = null;
   private retryDelayMs = 500;
+  private readonly resyncHooks: (() => Promise<void>)[] = [];
 
   constructor(
     private readonly compose: ComposeRunner,
@@ -102,6 +105,26 @@ export class StateCache implements OnApplicationShutdown {
       if (state) this.states.set(state);
     }
     return this.get(cuid);
+  }
+
+  /**
+   * The status after an operation that succeeded: Docker's own, or, when the engine cannot be asked
+   * this moment, the status the operation produced. An error here would deny a change that was made.
+   * The cache is then marked stale, so the next read re-syncs (or answers 503) rather than guess.
+   */
+  async settledStatus(cuid: string, produced: ContainerStatus): Promise<ContainerStatus> {
+    try {
+      return (await this.refreshProject(cuid))?.status ?? 'created';
+    } catch (err) {
+      this.logger.warn(`re-reading ${cuid} after a change failed: ${(err as Error).message}`);
+      this.synced = false;
+      return produced;
+    }
+  }
+
+  /** Runs after every successful re-sync that follows an events stream break (an engine restart). */
+  afterResync(hook: () => Promise<void>): void {
+    this.resyncHooks.push(hook);
   }
 
   /** The cached state when the cache is in sync with the engine, else a fresh read. */
@@ -175,16 +198,37 @@ export class StateCache implements OnApplicationShutdown {
       if (this.events !== child) return;
       this.events = null;
       this.synced = false;
-      if (this.stopped) return;
-      this.retryTimer = setTimeout(() => {
-        this.retryTimer = null;
-        this.openStream();
-        this.resync().then(
-          () => (this.retryDelayMs = 500),
-          () => (this.retryDelayMs = Math.min(this.retryDelayMs * 2, 5_000)),
-        );
-      }, this.retryDelayMs);
+      this.scheduleRecovery();
     });
+  }
+
+  /**
+   * After a stream break (an engine restart): reopen the stream, then re-sync, retrying with back-off
+   * until both worked, so the cache resumes without waiting for a request to ask.
+   */
+  private scheduleRecovery(): void {
+    if (this.stopped || this.retryTimer) return;
+    this.retryTimer = setTimeout(() => {
+      this.retryTimer = null;
+      if (!this.events) this.openStream();
+      this.resync().then(
+        () => {
+          this.retryDelayMs = 500;
+          void this.runResyncHooks();
+        },
+        () => {
+          this.retryDelayMs = Math.min(this.retryDelayMs * 2, MAX_RETRY_MS);
+          // A stream that reopened before the engine answered everything else would not break again.
+          if (this.events) this.scheduleRecovery();
+        },
+      );
+    }, this.retryDelayMs);
+  }
+
+  private async runResyncHooks(): Promise<void> {
+    for (const hook of this.resyncHooks) {
+      await hook().catch((err: Error) => this.logger.warn(`after re-sync: ${err.message}`));
+    }
   }
 
   private onEvent(line: string): void {

@@ -12,13 +12,16 @@ export class ContainerMount {
     private readonly fs: MountFs,
   ) {}
 
-  /** Throws NotFoundError CONTAINER_NOT_FOUND for an unknown cuid, before any path is built from it. */
-  async assertExists(cuid: string): Promise<void> {
-    await this.containers.get(cuid);
+  /**
+   * Throws NotFoundError CONTAINER_NOT_FOUND for an unknown cuid, before any path is built from it.
+   * Only the spec is needed: files stay reachable while the engine is restarting.
+   */
+  assertExists(cuid: string): void {
+    this.containers.requireSpec(cuid);
   }
 
   async open(cuid: string): Promise<MountDir> {
-    await this.assertExists(cuid);
+    this.assertExists(cuid);
     return this.fs.openRoot(this.paths.appDir(cuid));
   }
 

@@ -20,7 +20,7 @@ export class DownloadService {
   ) {}
 
   async download(cuid: string, rawPath: string | undefined, req: Request, res: Response): Promise<void> {
-    await this.mount.assertExists(cuid);
+    this.mount.assertExists(cuid);
     const segments = parseMountPath(rawPath);
     const name = segments.at(-1);
     if (name === undefined) throw new ValidationError('PATH_REQUIRED', 'Query parameter "path" must name a file');

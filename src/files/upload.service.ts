@@ -35,7 +35,7 @@ export class UploadService {
   ) {}
 
   async upload(cuid: string, rawPath: string | undefined, req: IncomingMessage): Promise<UploadResult> {
-    await this.mount.assertExists(cuid);
+    this.mount.assertExists(cuid);
     const target = parseMountPath(rawPath);
     const limits = this.config.uploadLimits;
     const owner = { uid: this.config.uid, gid: this.config.gid };

@@ -8,6 +8,7 @@ import { PASS, USER } from './e2e-app';
 
 export interface ServiceProcess {
   child: ChildProcess;
+  port: number;
   baseUrl: string;
   root: string;
   projectsDir: string;
@@ -33,9 +34,20 @@ async function freePort(): Promise<number> {
  * Runs the built service (dist/main.js) as a separate process, as production does, so tests can
  * SIGKILL or SIGTERM it. Reuses `root` to boot a second instance on the first one's directories.
  */
-export async function spawnService(env: Record<string, string> = {}, root?: string): Promise<ServiceProcess> {
+export interface SpawnOptions {
+  /** Its own process group (so a test can SIGKILL the group, as a supervisor would). */
+  detached?: boolean;
+  /** Listen on this port (a restarted instance keeps its clients' address). */
+  port?: number;
+}
+
+export async function spawnService(
+  env: Record<string, string> = {},
+  root?: string,
+  options: SpawnOptions = {},
+): Promise<ServiceProcess> {
   const dir = root ?? mkdtempSync(path.join(tmpdir(), 'cm-proc-'));
-  const port = await freePort();
+  const port = options.port ?? (await freePort());
   const projectsDir = path.join(dir, 'compose-projects');
   const logDir = path.join(dir, 'logs');
   const child = spawn(process.execPath, [path.resolve(__dirname, '../../dist/main.js')], {
@@ -54,6 +66,7 @@ export async function spawnService(env: Record<string, string> = {}, root?: stri
       ...env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
+    detached: options.detached ?? false,
   });
   let output = '';
   child.stdout?.on('data', (d: Buffer) => (output += d.toString()));
@@ -65,6 +78,7 @@ export async function spawnService(env: Record<string, string> = {}, root?: stri
   const authHeader = `Basic ${Buffer.from(`${USER}:${PASS}`).toString('base64')}`;
   const service: ServiceProcess = {
     child,
+    port,
     baseUrl,
     root: dir,
     projectsDir,
