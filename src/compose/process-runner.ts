@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { ChildProcess, spawn } from 'node:child_process';
+import { ChildWatchdog } from './child-watchdog';
 
 export interface ProcessResult {
   exitCode: number | null;
@@ -24,6 +25,8 @@ const MAX_CAPTURE = 64 * 1024 * 1024;
  */
 @Injectable()
 export class ProcessRunner {
+  constructor(private readonly watchdog: ChildWatchdog) {}
+
   run(argv: string[], options: RunOptions): Promise<ProcessResult> {
     const started = performance.now();
     return new Promise((resolve) => {
@@ -67,7 +70,10 @@ export class ProcessRunner {
   start(argv: string[], env: NodeJS.ProcessEnv, cwd?: string): ChildProcess {
     const [file, ...args] = argv;
     if (!file) throw new Error('empty argv');
-    return spawn(file, args, { env, cwd, detached: true, stdio: ['pipe', 'pipe', 'pipe'] });
+    // Detached: a group of its own, so a timeout kills the whole tree; the watchdog kills it if we die.
+    const child = spawn(file, args, { env, cwd, detached: true, stdio: ['pipe', 'pipe', 'pipe'] });
+    this.watchdog.track(child);
+    return child;
   }
 }
 
