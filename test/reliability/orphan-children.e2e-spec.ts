@@ -7,31 +7,36 @@ import { eventually, liveProcesses, ProcessInfo } from '../support/processes';
 import { spawnService } from '../support/service-process';
 
 /**
- * Issue #10 item 16: the service's children (the state cache's `docker events` stream, a terminal's
- * `docker compose exec`, and the watchdog itself) must not outlive a SIGKILLed service.
+ * Issue #10 item 16: the service's children (the state cache's `docker events` stream, terminals'
+ * `docker compose exec` on a pipe and on a pty, and the watchdog itself) must not outlive a SIGKILLed service.
  * Every child of this service names its own projects dir on its command line (the events filter,
  * compose's `-f`), which tells them apart from other services' on the same host.
  */
 describe('reliability: no child survives a SIGKILLed service', () => {
-  it('the docker events stream, a terminal exec and the watchdog are gone a few seconds after SIGKILL', async () => {
+  it('the docker events stream, terminal execs and the watchdog are gone a few seconds after SIGKILL', async () => {
     const service = await spawnService();
     const ours = (): ProcessInfo[] => liveProcesses().filter((p) => p.cmdline.includes(service.projectsDir));
-    let ws: WebSocket | undefined;
+    const sockets: WebSocket[] = [];
     try {
       const created = await service.http().post('/containers').send({ image: TEST_IMAGE }).expect(201);
       const cuid = created.body.cuid as string;
       writeBootPy({ projectsDir: service.projectsDir } as TestApp, cuid, SLEEPING_BOOT);
       await service.http().post(`/containers/${cuid}/start`).expect(200);
       const auth = `Basic ${Buffer.from('admin:e2e-pass:with-colon').toString('base64')}`;
-      ws = new WebSocket(
-        `${service.baseUrl.replace('http', 'ws')}/ws/${cuid}?mode=exec&tty=false&cmd=${encodeURIComponent('sleep 300')}`,
-        { headers: { Authorization: auth } },
-      );
-      ws.on('error', () => undefined);
+      // An exec session (a piped `docker compose exec`) and a shell session (the same CLI on a pty).
+      for (const query of [`?mode=exec&tty=false&cmd=${encodeURIComponent('sleep 300')}`, '']) {
+        const ws = new WebSocket(`${service.baseUrl.replace('http', 'ws')}/ws/${cuid}${query}`, {
+          headers: { Authorization: auth },
+        });
+        ws.on('error', () => undefined);
+        sockets.push(ws);
+      }
 
       const events = (): ProcessInfo[] => ours().filter((p) => / events /.test(p.cmdline));
       const execs = (): ProcessInfo[] => ours().filter((p) => / exec /.test(p.cmdline) && p.cmdline.includes(cuid));
-      expect(await eventually(() => events().length > 0 && execs().length > 0, 30_000)).toBe(true);
+      const piped = (): boolean => execs().some((p) => / exec -T /.test(p.cmdline));
+      const onPty = (): boolean => execs().some((p) => !/ exec -T /.test(p.cmdline));
+      expect(await eventually(() => events().length > 0 && piped() && onPty(), 30_000)).toBe(true);
       const watchdogs = liveProcesses().filter(
         (p) => p.ppid === service.child.pid && p.cmdline.startsWith(`${process.execPath} -e `),
       );
@@ -45,7 +50,7 @@ describe('reliability: no child survives a SIGKILLed service', () => {
       expect(await eventually(() => ours().length === 0, 5_000)).toBe(true);
       expect(await eventually(() => !liveProcesses().some((p) => p.pid === watchdog), 5_000)).toBe(true);
     } finally {
-      ws?.terminate();
+      for (const ws of sockets) ws.terminate();
       if (service.child.exitCode === null && service.child.signalCode === null) service.child.kill('SIGKILL');
       await service.exited;
       await removeProjects(service.projectsDir);
