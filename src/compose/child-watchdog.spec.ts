@@ -29,7 +29,8 @@ describe('ChildWatchdog', () => {
   it('is respawned if it dies, and still guards the children started after', async () => {
     const watchdog = new ChildWatchdog();
     const runner = new ProcessRunner(watchdog);
-    await runner.run(['true'], { timeoutMs: 5_000, env });
+    const quick = runner.start(['true'], env);
+    await new Promise((r) => quick.once('exit', r));
     const first = watchdog.watchdogPid!;
     process.kill(first, 'SIGKILL');
     expect(await eventually(() => watchdog.watchdogPid === undefined, 5_000)).toBe(true);

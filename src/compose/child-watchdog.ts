@@ -41,8 +41,8 @@ process.stdin.on('error', finish);
 `;
 
 /**
- * Makes sure no child outlives the service, even a SIGKILLed one (Node has no PR_SET_PDEATHSIG).
- * Children run in their own process groups (so a timeout can kill a whole tree), which also means
+ * Makes sure no long-running child (`docker events`, `logs --follow`, terminal execs) outlives the
+ * service, even a SIGKILLed one (Node has no PR_SET_PDEATHSIG). Children run in their own process groups (so a timeout can kill a whole tree), which also means
  * nothing kills them when the service dies; one small watchdog process, fed the groups over a pipe
  * whose only writer is the service, kills them when that pipe closes. It is respawned if it dies.
  */

@@ -30,7 +30,7 @@ export class ProcessRunner {
   run(argv: string[], options: RunOptions): Promise<ProcessResult> {
     const started = performance.now();
     return new Promise((resolve) => {
-      const child = this.start(argv, options.env, options.cwd);
+      const child = spawnDetached(argv, options.env, options.cwd);
       const out: Buffer[] = [];
       const err: Buffer[] = [];
       let outBytes = 0;
@@ -66,15 +66,24 @@ export class ProcessRunner {
     });
   }
 
-  /** Starts a long-running process (e.g. `docker events`); the caller owns its lifetime. */
+  /**
+   * Starts a long-running process (e.g. `docker events`); the caller owns its lifetime, and the
+   * watchdog ends it if the service dies. Bounded calls (`run`) are left to finish instead: killing
+   * a `compose up` halfway through a recreate would leave two containers behind, and their timeout
+   * ends them anyway.
+   */
   start(argv: string[], env: NodeJS.ProcessEnv, cwd?: string): ChildProcess {
-    const [file, ...args] = argv;
-    if (!file) throw new Error('empty argv');
-    // Detached: a group of its own, so a timeout kills the whole tree; the watchdog kills it if we die.
-    const child = spawn(file, args, { env, cwd, detached: true, stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawnDetached(argv, env, cwd);
     this.watchdog.track(child);
     return child;
   }
+}
+
+/** A group of its own, so a timeout or a close kills the whole tree. */
+function spawnDetached(argv: string[], env: NodeJS.ProcessEnv, cwd?: string): ChildProcess {
+  const [file, ...args] = argv;
+  if (!file) throw new Error('empty argv');
+  return spawn(file, args, { env, cwd, detached: true, stdio: ['pipe', 'pipe', 'pipe'] });
 }
 
 export function killGroup(child: ChildProcess, signal: NodeJS.Signals): void {

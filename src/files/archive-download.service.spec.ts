@@ -43,7 +43,7 @@ describe('ArchiveDownloadService', () => {
         if (res.headersSent) res.destroy();
       });
     });
-    await new Promise<void>((resolve) => (server = app.listen(0, '127.0.0.1', resolve)));
+    await new Promise<void>((resolve) => (server = app.listen(0, '127.0.0.1', () => resolve())));
   });
   afterAll(async () => {
     await new Promise((r) => server.close(r));
