@@ -1,8 +1,11 @@
+import { ChildWatchdog } from './child-watchdog';
 import { ProcessRunner } from './process-runner';
 
 // Medium test: the real seam, with real processes.
 describe('ProcessRunner', () => {
-  const runner = new ProcessRunner();
+  const watchdog = new ChildWatchdog();
+  const runner = new ProcessRunner(watchdog);
+  afterAll(() => watchdog.onApplicationShutdown());
   const env = { PATH: process.env.PATH };
 
   it('reports the exit code and output of a failing command', async () => {

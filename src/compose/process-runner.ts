@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { ChildProcess, spawn } from 'node:child_process';
+import { ChildWatchdog } from './child-watchdog';
 
 export interface ProcessResult {
   exitCode: number | null;
@@ -24,10 +25,12 @@ const MAX_CAPTURE = 64 * 1024 * 1024;
  */
 @Injectable()
 export class ProcessRunner {
+  constructor(private readonly watchdog: ChildWatchdog) {}
+
   run(argv: string[], options: RunOptions): Promise<ProcessResult> {
     const started = performance.now();
     return new Promise((resolve) => {
-      const child = this.start(argv, options.env, options.cwd);
+      const child = spawnDetached(argv, options.env, options.cwd);
       const out: Buffer[] = [];
       const err: Buffer[] = [];
       let outBytes = 0;
@@ -63,12 +66,24 @@ export class ProcessRunner {
     });
   }
 
-  /** Starts a long-running process (e.g. `docker events`); the caller owns its lifetime. */
+  /**
+   * Starts a long-running process (e.g. `docker events`); the caller owns its lifetime, and the
+   * watchdog ends it if the service dies. Bounded calls (`run`) are left to finish instead: killing
+   * a `compose up` halfway through a recreate would leave two containers behind, and their timeout
+   * ends them anyway.
+   */
   start(argv: string[], env: NodeJS.ProcessEnv, cwd?: string): ChildProcess {
-    const [file, ...args] = argv;
-    if (!file) throw new Error('empty argv');
-    return spawn(file, args, { env, cwd, detached: true, stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawnDetached(argv, env, cwd);
+    this.watchdog.track(child);
+    return child;
   }
+}
+
+/** A group of its own, so a timeout or a close kills the whole tree. */
+function spawnDetached(argv: string[], env: NodeJS.ProcessEnv, cwd?: string): ChildProcess {
+  const [file, ...args] = argv;
+  if (!file) throw new Error('empty argv');
+  return spawn(file, args, { env, cwd, detached: true, stdio: ['pipe', 'pipe', 'pipe'] });
 }
 
 export function killGroup(child: ChildProcess, signal: NodeJS.Signals): void {

@@ -2,6 +2,7 @@ import { Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { ROOT_LABEL } from '../compose/compose-file';
 import { ComposeRunner } from '../compose/compose-runner';
 import { ProjectPaths } from '../compose/project-paths';
+import { LeftoverSweeper } from './leftover-sweeper';
 import { ProjectStore } from './project-store';
 import { StateCache } from './state-cache';
 
@@ -19,10 +20,12 @@ export class ContainersBootstrap implements OnApplicationBootstrap {
     private readonly cache: StateCache,
     private readonly compose: ComposeRunner,
     private readonly paths: ProjectPaths,
+    private readonly leftovers: LeftoverSweeper,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
-    await this.store.sweep();
+    // In the background: a huge or stubborn leftover of a delete must not hold up (or stop) the boot.
+    void this.leftovers.sweep();
     await this.store.load();
     // A create refused while the engine was going away may have left a half-made container that
     // could not be removed then: it goes once the engine is back, not at the next service restart.

@@ -88,7 +88,7 @@ export class ContainersController {
   @HttpCode(200)
   @Audit('container.delete')
   @ApiOkResponse({ type: DeletedDto })
-  @ApiErrors({ 404: 'CONTAINER_NOT_FOUND', 500: 'COMPOSE_FAILED' })
+  @ApiErrors({ 404: 'CONTAINER_NOT_FOUND', 500: 'COMPOSE_FAILED, PROJECT_DELETE_FAILED' })
   remove(@Param('cuid') cuid: string): Promise<{ cuid: string; deleted: true }> {
     return this.containers.remove(cuid);
   }

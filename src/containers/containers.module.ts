@@ -3,7 +3,9 @@ import { ContainerLocks } from './container-locks';
 import { ContainersBootstrap } from './containers.bootstrap';
 import { ContainersController } from './containers.controller';
 import { ContainersService } from './containers.service';
+import { TreeRemover } from '../common/fs/tree-remover';
 import { ImageChecker } from './image-checker';
+import { LeftoverSweeper } from './leftover-sweeper';
 import { LifecycleController } from './lifecycle.controller';
 import { LifecycleService } from './lifecycle.service';
 import { ProjectStore } from './project-store';
@@ -19,6 +21,8 @@ import { StateCache } from './state-cache';
     ImageChecker,
     ContainerLocks,
     ContainersBootstrap,
+    LeftoverSweeper,
+    TreeRemover,
   ],
   exports: [ContainersService, ContainerLocks],
 })

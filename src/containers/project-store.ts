@@ -8,6 +8,7 @@ import { parseComposeFile, renderComposeFile } from '../compose/compose-file';
 import { isCuid, ProjectPaths } from '../compose/project-paths';
 import { compareSpecs } from './container-page';
 import type { ContainerSpec } from './container.types';
+import { LeftoverSweeper } from './leftover-sweeper';
 
 /**
  * compose-projects/<cuid>/compose.yaml is the single source of truth; this keeps an in-memory copy
@@ -23,6 +24,7 @@ export class ProjectStore {
   constructor(
     private readonly paths: ProjectPaths,
     private readonly config: AppConfig,
+    private readonly leftovers: LeftoverSweeper,
   ) {}
 
   /** Loads every project from disk; removes directories a crash left without a compose file. */
@@ -79,21 +81,16 @@ export class ProjectStore {
     this.sortedCache = null;
   }
 
+  /**
+   * Deletes a project: once its directory is moved aside the container is gone (it can never load
+   * again), so only that move can fail the delete; the bytes are removed now, or later in the
+   * background if something in them resists (see LeftoverSweeper).
+   */
   async remove(cuid: string): Promise<void> {
+    const leftover = await this.leftovers.moveAside(cuid);
     this.specs.delete(cuid);
     this.sortedCache = null;
-    // Rename first so a crash mid-delete cannot leave a half-deleted project that still loads.
-    const doomed = path.join(this.paths.root, `.deleting-${cuid}-${randomBytes(4).toString('hex')}`);
-    await fs.rename(this.paths.dir(cuid), doomed).catch(() => undefined);
-    await fs.rm(doomed, { recursive: true, force: true });
-  }
-
-  /** Leftovers of interrupted deletes and writes. */
-  async sweep(): Promise<void> {
-    for (const name of await fs.readdir(this.paths.root).catch(() => [] as string[])) {
-      if (name.startsWith('.deleting-'))
-        await fs.rm(path.join(this.paths.root, name), { recursive: true, force: true });
-    }
+    if (leftover) await this.leftovers.remove(leftover);
   }
 
   private async writeFile(spec: ContainerSpec): Promise<void> {
@@ -130,7 +127,11 @@ export class ProjectStore {
       text = await fs.readFile(this.paths.composeFile(cuid), 'utf8');
     } catch {
       this.logger.warn(`removing ${cuid}: no compose.yaml (interrupted create)`);
-      await fs.rm(dir, { recursive: true, force: true });
+      const leftover = await this.leftovers.moveAside(cuid).catch((err: Error) => {
+        this.logger.error(`could not move ${cuid} aside: ${err.message}`);
+        return null;
+      });
+      if (leftover) await this.leftovers.remove(leftover);
       return null;
     }
     try {

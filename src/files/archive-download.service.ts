@@ -4,31 +4,36 @@ import type { Response } from 'express';
 import { once } from 'node:events';
 import type { ReadStream } from 'node:fs';
 import { finished } from 'node:stream/promises';
+import { AppConfig } from '../common/config/app-config';
 import { AppError } from '../common/errors/app-error';
 import { ContainerMount } from './container-mount';
 import { attachmentDisposition } from './content-type';
-import { ioFailure, MountDir, MountFs } from './mount-fs';
-import { hasControlChars, parseMountPath } from './path-confinement';
+import { ioFailure, MountDir, MountFs, openOrSkip } from './mount-fs';
+import { isZippableName, parseMountPath } from './path-confinement';
 import { clientGone, downloadHeaders, forgetFileHeaders } from './response-stream';
+import { assertDepthWithin, pathTooDeep } from './tree-depth';
 
-// Names the upload side would refuse (and that archiver would rewrite: `\` becomes `/`) stay out of the zip.
-const zippable = (name: string): boolean => !hasControlChars(name) && !name.includes('\\') && !/^[A-Za-z]:/.test(name);
-
-/** The file being read right now, so an abort can close it. */
+/** The walk's state: the file being read right now (so an abort can close it), the root and its depth limit. */
 interface Cursor {
   current?: ReadStream;
+  root: MountDir;
+  maxDepth: number;
 }
 
 /**
  * download-zip: a directory of the mount as a zip, built while it is sent — one file open at a
  * time, no temp file, no buffering beyond the streams' own. Symlinks and special files are skipped,
  * never followed. If the client leaves, the walk stops and every descriptor is closed.
+ * The walk holds one descriptor per directory level, so nesting is bounded (DOWNLOAD_MAX_DEPTH):
+ * a tree too deep is refused before the headers; one that grows too deep while it is being sent
+ * cuts the connection, so the client never takes a truncated zip for a whole one.
  */
 @Injectable()
 export class ArchiveDownloadService {
   constructor(
     private readonly mount: ContainerMount,
     private readonly fs: MountFs,
+    private readonly config: AppConfig,
   ) {}
 
   async downloadZip(cuid: string, rawPath: string | undefined, res: Response): Promise<void> {
@@ -37,6 +42,7 @@ export class ArchiveDownloadService {
     let dir = root;
     try {
       dir = await this.fs.walk(root, segments);
+      await assertDepthWithin(this.fs, dir, this.config.downloadMaxDepth);
       await this.stream(dir, `${segments.at(-1) ?? 'app'}.zip`, res);
     } finally {
       if (dir !== root) await dir.close();
@@ -58,12 +64,12 @@ export class ArchiveDownloadService {
       if (!res.writableFinished) stop.abort();
     };
     res.on('close', onClose);
-    const cursor: Cursor = {};
+    const cursor: Cursor = { root: dir, maxDepth: this.config.downloadMaxDepth };
     downloadHeaders(res, 'application/zip', attachmentDisposition(fileName));
     res.status(200);
     archive.pipe(res);
     try {
-      await this.addTree(archive, dir, '', stop.signal, cursor);
+      await this.addTree(archive, dir, '', 0, stop.signal, cursor);
       await Promise.all([archive.finalize(), finished(res)]);
     } catch (err) {
       cursor.current?.destroy();
@@ -82,44 +88,36 @@ export class ArchiveDownloadService {
     archive: Archiver,
     dir: MountDir,
     prefix: string,
+    depth: number,
     signal: AbortSignal,
     cursor: Cursor,
   ): Promise<void> {
     const names = (await this.fs.readdir(dir)).sort();
     for (const name of names) {
       signal.throwIfAborted();
-      if (!zippable(name)) continue;
+      if (!isZippableName(name)) continue;
       const stats = await this.fs.lstat(dir, name);
       const entryName = `${prefix}${name}`;
       if (stats?.isDirectory()) {
-        const sub = await this.openOrSkip(() => this.fs.openDir(dir, name));
+        if (depth === cursor.maxDepth) throw pathTooDeep(cursor.root, cursor.maxDepth);
+        const sub = await openOrSkip(() => this.fs.openDir(dir, name));
         if (!sub) continue;
         try {
           // The trailing `/` is what makes archiver write a directory entry.
           archive.append(Buffer.alloc(0), { name: `${entryName}/`, mode: stats.mode & 0o777, date: stats.mtime });
           await once(archive, 'entry', { signal });
-          await this.addTree(archive, sub, `${entryName}/`, signal, cursor);
+          await this.addTree(archive, sub, `${entryName}/`, depth + 1, signal, cursor);
         } finally {
           await sub.close();
         }
       } else if (stats?.isFile()) {
-        const file = await this.openOrSkip(() => this.fs.openFile(dir, name));
+        const file = await openOrSkip(() => this.fs.openFile(dir, name));
         if (!file) continue;
         cursor.current = file.handle.createReadStream({ highWaterMark: 1024 * 1024 });
         archive.append(cursor.current, { name: entryName, mode: file.stats.mode & 0o777, date: file.stats.mtime });
         await once(archive, 'entry', { signal });
         cursor.current = undefined;
       }
-    }
-  }
-
-  /** The container may delete or replace a name between listing and opening it: such names are skipped. */
-  private async openOrSkip<T>(open: () => Promise<T>): Promise<T | undefined> {
-    try {
-      return await open();
-    } catch (err) {
-      if (err instanceof AppError && err.status < 500) return undefined;
-      throw err;
     }
   }
 }

@@ -109,6 +109,16 @@ export class MountFs {
     }
   }
 
+  /** Names of the subdirectories of `dir`, from the directory's own entry types (no lstat per name). */
+  async subdirectories(dir: MountDir): Promise<string[]> {
+    try {
+      const entries = await readdir(`/proc/self/fd/${dir.handle.fd}`, { withFileTypes: true });
+      return entries.filter((e) => e.isDirectory()).map((e) => e.name);
+    } catch (err) {
+      throw ioFailure(err, 'readdir');
+    }
+  }
+
   /** Moves a host path (in the server's staging area) to `name` inside `parent`, replacing a file or symlink there. */
   async moveIn(from: string, parent: MountDir, name: string): Promise<void> {
     try {
@@ -151,6 +161,16 @@ export function outsideMount(segments: readonly string[]): ForbiddenPathError {
 export function notA(wanted: 'file' | 'directory', segments: readonly string[]): ValidationError {
   const code = wanted === 'file' ? 'NOT_A_FILE' : 'NOT_A_DIRECTORY';
   return new ValidationError(code, `Not a ${wanted}: ${displayPath(segments)}`, { path: displayPath(segments) });
+}
+
+/** Runs an open that may fail because the container removed or replaced the name meanwhile: such names are skipped. */
+export async function openOrSkip<T>(open: () => Promise<T>): Promise<T | undefined> {
+  try {
+    return await open();
+  } catch (err) {
+    if (err instanceof AppError && err.status < 500) return undefined;
+    throw err;
+  }
 }
 
 export function ioFailure(err: unknown, op: string): AppError {

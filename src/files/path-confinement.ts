@@ -14,6 +14,11 @@ export function hasControlChars(value: string): boolean {
   return false;
 }
 
+/** Names the upload side would refuse (and that archiver would rewrite: `\` becomes `/`) stay out of a zip. */
+export function isZippableName(name: string): boolean {
+  return !hasControlChars(name) && !name.includes('\\') && !/^[A-Za-z]:/.test(name);
+}
+
 /**
  * Parses a client's `path` (relative to /app) into name segments, or rejects it. Nothing here
  * touches the disk: `..`, absolute paths and drive letters are refused outright rather than

@@ -94,4 +94,7 @@ export class AppConfig {
   get shutdownGraceMs(): number {
     return this.get('SHUTDOWN_GRACE_MS');
   }
+  get downloadMaxDepth(): number {
+    return this.get('DOWNLOAD_MAX_DEPTH');
+  }
 }

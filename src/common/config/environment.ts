@@ -160,6 +160,13 @@ export class Environment {
   @IsInt()
   @Min(1000)
   SHUTDOWN_GRACE_MS = 10_000;
+
+  /** download-zip holds one descriptor per directory level, so this bounds its descriptors too. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(1024)
+  DOWNLOAD_MAX_DEPTH = 128;
 }
 
 /**
