@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { spawnPty } from './pty-spawn';
 
 /** Runs `script` on a real pty, paused from the start until `resumeAfterMs`; resolves with what was read. */
@@ -8,6 +9,23 @@ function readPaused(script: string, resumeAfterMs: number): Promise<Buffer> {
   term.onData((data) => chunks.push(Buffer.isBuffer(data) ? data : Buffer.from(data)));
   setTimeout(() => term.resume(), resumeAfterMs);
   return new Promise((resolve) => term.onExit(() => resolve(Buffer.concat(chunks))));
+}
+
+/** Resolves once `pid` has exited (gone, or a zombie waiting to be reaped), or after 3 s if it is blocked writing. */
+async function processGone(pid: number): Promise<void> {
+  for (let i = 0; i < 150; i++) {
+    const stat = statOf(pid);
+    if (stat === null || stat === 'Z') return;
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+function statOf(pid: number): string | null {
+  try {
+    return readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.[0] ?? null;
+  } catch {
+    return null;
+  }
 }
 
 describe('spawnPty', () => {
@@ -25,7 +43,8 @@ describe('spawnPty', () => {
     const chunks: Buffer[] = [];
     term.onData((data) => chunks.push(Buffer.isBuffer(data) ? data : Buffer.from(data)));
     const exited = new Promise((resolve) => term.onExit(resolve));
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    // The process must have written everything; a fixed 300 ms is not enough on a loaded machine.
+    await processGone(term.pid);
     // As at a real end, what the socket had already read goes out first.
     const socket = (term as unknown as { _socket: { readableLength: number; read(): unknown; emit(e: string): void } })
       ._socket;
@@ -34,7 +53,7 @@ describe('spawnPty', () => {
     expect(Buffer.concat(chunks).toString()).toBe('7'.padStart(30000, '0'));
     term.resume();
     await exited;
-  });
+  }, 20_000);
 
   it('still ends a session whose output is never read, once the drain limit has passed', async () => {
     const started = Date.now();

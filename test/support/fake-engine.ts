@@ -9,6 +9,9 @@ import { ContainerLocks } from '../../src/containers/container-locks';
 import { ContainersService } from '../../src/containers/containers.service';
 import type { ImageChecker } from '../../src/containers/image-checker';
 import { ProjectStore } from '../../src/containers/project-store';
+import { LeftoverSweeper } from '../../src/containers/leftover-sweeper';
+import { TreeRemover } from '../../src/common/fs/tree-remover';
+import type { AuditLog } from '../../src/audit/audit-log';
 import { StateCache } from '../../src/containers/state-cache';
 import { fakeConfig } from './fake-config';
 
@@ -76,7 +79,8 @@ export async function fakeWorld(): Promise<FakeWorld> {
   const paths = new ProjectPaths(config);
   const engine = new FakeEngine();
   const runner = engine as unknown as ComposeRunner;
-  const store = new ProjectStore(paths, config);
+  const leftovers = new LeftoverSweeper(paths, new TreeRemover(), { write: () => undefined } as unknown as AuditLog);
+  const store = new ProjectStore(paths, config, leftovers);
   await store.load();
   const cache = new StateCache(runner, paths);
   const locks = new ContainerLocks();
