@@ -7,6 +7,7 @@ import { AuthFailure, BasicAuthenticator } from './auth/basic-authenticator';
 import { AppConfig } from './common/config/app-config';
 import { jsonBody } from './common/http/json-body';
 import { stateOf } from './common/http/request-state';
+import { ContainerAccessFilter } from './network/container-access-filter';
 import { TerminalUpgradeRouter } from './terminal/terminal-upgrade-router';
 import { TerminalWsAdapter } from './terminal/terminal-ws-adapter';
 
@@ -18,6 +19,7 @@ import { TerminalWsAdapter } from './terminal/terminal-ws-adapter';
 export function configureApp(app: NestExpressApplication): void {
   const config = app.get(AppConfig);
   const requestAudit = app.get(RequestAuditMiddleware);
+  app.get(ContainerAccessFilter).attach(app.getHttpServer());
   app.disable('x-powered-by');
   // Answers carry live state; hashing every body for an ETag costs time and no client revalidates.
   app.set('etag', false);
