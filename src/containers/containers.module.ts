@@ -8,6 +8,9 @@ import { LifecycleController } from './lifecycle.controller';
 import { LifecycleService } from './lifecycle.service';
 import { ProjectStore } from './project-store';
 import { StateCache } from './state-cache';
+import { AppUsage } from './app-usage';
+import { ResourcePolicy } from './resource-policy';
+import { TreeMeter } from './tree-meter';
 
 @Module({
   controllers: [ContainersController, LifecycleController],
@@ -19,6 +22,9 @@ import { StateCache } from './state-cache';
     ImageChecker,
     ContainerLocks,
     ContainersBootstrap,
+    ResourcePolicy,
+    AppUsage,
+    TreeMeter,
   ],
   exports: [ContainersService, ContainerLocks],
 })
