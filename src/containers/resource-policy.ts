@@ -17,7 +17,7 @@ const FIELDS: Field[] = ['cpus', 'memory', 'pids'];
 export class ResourcePolicy {
   constructor(private readonly config: AppConfig) {}
 
-  forCreate(requested: Partial<Resources> | undefined): Resources {
+  forCreate(requested: Resources | undefined): Resources {
     const asked = requested ?? {};
     this.assertWithinMax(asked);
     return this.withDefaults(asked);
@@ -25,23 +25,20 @@ export class ResourcePolicy {
 
   forUpdate(current: Resources, patch: Partial<Record<Field, unknown>> | undefined): Resources {
     if (!patch) return current;
-    const merged: Record<string, unknown> = { ...current };
-    const asked: Partial<Resources> = {};
-    for (const field of FIELDS) {
-      const value = patch[field];
-      if (value === undefined) continue;
-      if (value === null) delete merged[field];
-      else (asked as Record<string, unknown>)[field] = merged[field] = value;
-    }
+    const asked = stripUndefined(Object.fromEntries(FIELDS.map((f) => [f, patch[f] === null ? undefined : patch[f]])));
     this.assertWithinMax(asked);
+    const merged: Resources = { ...current, ...asked };
     const defaults = this.defaults();
-    for (const field of FIELDS)
-      if (patch[field] === null && defaults[field] !== undefined) merged[field] = defaults[field];
-    return merged as Resources;
+    for (const field of FIELDS) {
+      if (patch[field] !== null) continue;
+      if (defaults[field] === undefined) delete merged[field];
+      else Object.assign(merged, { [field]: defaults[field] });
+    }
+    return merged;
   }
 
-  private withDefaults(asked: Partial<Resources>): Resources {
-    return { ...this.defaults(), ...stripUndefined(asked) };
+  private withDefaults(asked: Resources): Resources {
+    return { ...this.defaults(), ...stripUndefined({ ...asked }) };
   }
 
   /** DEFAULT_CPUS never above what this host has: the request validator would refuse it otherwise. */
@@ -51,7 +48,7 @@ export class ResourcePolicy {
     return defaults;
   }
 
-  private assertWithinMax(asked: Partial<Resources>): void {
+  private assertWithinMax(asked: Resources): void {
     const max = this.config.maxResources;
     if (asked.cpus !== undefined && max.cpus !== undefined && asked.cpus > max.cpus) tooMuch('cpus', max.cpus);
     if (asked.pids !== undefined && max.pids !== undefined && asked.pids > max.pids) tooMuch('pids', max.pids);
@@ -73,6 +70,6 @@ function tooMuch(field: Field, max: number | string): never {
   );
 }
 
-function stripUndefined(value: Partial<Resources>): Partial<Resources> {
-  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<Resources>;
+function stripUndefined(value: Record<string, unknown>): Resources {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined));
 }
