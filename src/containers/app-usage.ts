@@ -1,4 +1,4 @@
-import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
 import { AppConfig } from '../common/config/app-config';
 import { isoWithOffset } from '../common/time';
 import { ProjectPaths } from '../compose/project-paths';
@@ -16,7 +16,7 @@ export const USAGE_BOUNDS: TreeBounds = { maxEntries: 200_000, maxDepth: 128 };
  * whose figure is missing or stale. A listing only reads the map, so it never waits on a disk walk.
  */
 @Injectable()
-export class AppUsage implements OnApplicationBootstrap, OnApplicationShutdown {
+export class AppUsage implements OnApplicationShutdown {
   private readonly logger = new Logger('AppUsage');
   private readonly usage = new Map<string, DiskUsage & { at: number }>();
   private readonly queue = new Set<string>();
@@ -31,7 +31,9 @@ export class AppUsage implements OnApplicationBootstrap, OnApplicationShutdown {
     private readonly config: AppConfig,
   ) {}
 
-  onApplicationBootstrap(): void {
+  /** Called once the store has loaded (ContainersBootstrap): a first sweep, then one per interval. */
+  start(): void {
+    if (this.timer || this.stopped) return;
     this.timer = setInterval(() => this.enqueueAll(), this.config.appUsageIntervalMs);
     this.timer.unref();
     this.enqueueAll();

@@ -2,6 +2,7 @@ import { Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { ROOT_LABEL } from '../compose/compose-file';
 import { ComposeRunner } from '../compose/compose-runner';
 import { ProjectPaths } from '../compose/project-paths';
+import { AppUsage } from './app-usage';
 import { ProjectStore } from './project-store';
 import { StateCache } from './state-cache';
 
@@ -19,11 +20,13 @@ export class ContainersBootstrap implements OnApplicationBootstrap {
     private readonly cache: StateCache,
     private readonly compose: ComposeRunner,
     private readonly paths: ProjectPaths,
+    private readonly usage: AppUsage,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
     await this.store.sweep();
     await this.store.load();
+    this.usage.start();
     await this.cache.start();
     await this.removeOrphans().catch((err: Error) => this.logger.warn(`orphan sweep failed: ${err.message}`));
   }

@@ -200,3 +200,53 @@ describe('reliability: published ports bind PORT_BIND_ADDRESS or the port host_i
     expect(res.body.ports).toEqual([{ host: a, container: 9000, protocol: 'tcp', host_ip: '::1' }]);
   });
 });
+
+/** Containers made before the shared network (on `network_mode: bridge`) keep working and move at their next `up`. */
+describe('reliability: a container on the default bridge moves to the shared network at its next start', () => {
+  let service: ServiceProcess;
+
+  beforeAll(async () => {
+    service = await spawnService({ CONTAINER_NETWORK: 'bridge' });
+  });
+  afterAll(async () => {
+    service.child.kill('SIGKILL');
+    await service.exited;
+    await removeProjects(service.projectsDir);
+    rmSync(service.root, { recursive: true, force: true });
+  });
+
+  const networksOf = async (cuid: string): Promise<string[]> =>
+    Object.keys(
+      await dockerJson<Record<string, unknown>>([
+        'inspect',
+        '--format',
+        '{{json .NetworkSettings.Networks}}',
+        `${cuid}-app-1`,
+      ]),
+    );
+
+  it('stays listed and running across the upgrade, then stop/start puts it on the shared network, and delete works', async () => {
+    const created = await service
+      .http()
+      .post('/containers')
+      .send({ image: TEST_IMAGE, command: ['sleep', '100000'] })
+      .expect(201);
+    const cuid = created.body.cuid as string;
+    await service.http().post(`/containers/${cuid}/start`).expect(200);
+    expect(await networksOf(cuid)).toEqual(['bridge']);
+
+    service.child.kill('SIGKILL');
+    await service.exited;
+    service = await spawnService({}, service.root);
+    expect((await service.http().get(`/containers/${cuid}`).expect(200)).body.status).toBe('running');
+    expect(await networksOf(cuid)).toEqual(['bridge']);
+    expect((await execIn({ projectsDir: service.projectsDir } as TestApp, cuid, ['echo', 'alive'])).trim()).toBe(
+      'alive',
+    );
+
+    await service.http().post(`/containers/${cuid}/stop?timeout=0`).expect(200);
+    expect((await service.http().post(`/containers/${cuid}/start`).expect(200)).body.status).toBe('running');
+    expect(await networksOf(cuid)).toEqual(['container-manager']);
+    await service.http().delete(`/containers/${cuid}`).expect(200);
+  });
+});
