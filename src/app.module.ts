@@ -6,6 +6,7 @@ import { ComposeModule } from './compose/compose.module';
 import { ContainersModule } from './containers/containers.module';
 import { FilesModule } from './files/files.module';
 import { HealthModule } from './health/health.module';
+import { NetworkModule } from './network/network.module';
 import { TerminalModule } from './terminal/terminal.module';
 
 @Module({
@@ -14,6 +15,7 @@ import { TerminalModule } from './terminal/terminal.module';
     AuditModule,
     AuthModule,
     ComposeModule,
+    NetworkModule,
     HealthModule,
     ContainersModule,
     FilesModule,

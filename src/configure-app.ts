@@ -7,6 +7,7 @@ import { AppConfig } from './common/config/app-config';
 import { refuseForeignOrigins } from './common/http/foreign-origin';
 import { jsonBody } from './common/http/json-body';
 import { documentWriteRefusals } from './common/http/write-refusals-doc';
+import { ContainerAccessFilter } from './network/container-access-filter';
 import { TerminalUpgradeRouter } from './terminal/terminal-upgrade-router';
 import { TerminalWsAdapter } from './terminal/terminal-ws-adapter';
 
@@ -19,6 +20,7 @@ import { TerminalWsAdapter } from './terminal/terminal-ws-adapter';
 export function configureApp(app: NestExpressApplication): void {
   const config = app.get(AppConfig);
   const requestAudit = app.get(RequestAuditMiddleware);
+  app.get(ContainerAccessFilter).attach(app.getHttpServer());
   const auth = app.get(BasicAuthMiddleware);
   app.disable('x-powered-by');
   // Answers carry live state; hashing every body for an ETag costs time and no client revalidates.

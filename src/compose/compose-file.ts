@@ -1,4 +1,5 @@
 import { parse, stringify } from 'yaml';
+import { CONTROL_CHARS, parseMemorySize } from '../common/units';
 import type { ContainerSpec } from '../containers/container.types';
 
 export const SPEC_VERSION = 1;
@@ -14,6 +15,10 @@ export interface RenderContext {
   appDir: string;
   /** COMPOSE_PROJECTS_DIR, labelled on every container so the state cache only sees this instance's. */
   projectsRoot: string;
+  /** The one shared network every container joins (`bridge`: Docker's default bridge). */
+  network: string;
+  /** Host address for ports that name none. */
+  portBindAddress: string;
 }
 
 /**
@@ -22,6 +27,7 @@ export interface RenderContext {
  * compose interpolation (`$` → `$$`) and double-quoted, so YAML and compose take it literally.
  */
 export function renderComposeFile(spec: ContainerSpec, ctx: RenderContext): string {
+  assertPlainSettings(spec, ctx);
   const environment: Record<string, string> = {
     // boot.py's prints must reach `docker logs` and attach as they happen, not when its buffer fills.
     PYTHONUNBUFFERED: '1',
@@ -40,7 +46,6 @@ export function renderComposeFile(spec: ContainerSpec, ctx: RenderContext): stri
     user: ctx.user,
     environment,
     volumes: [{ type: 'bind', source: ctx.appDir, target: '/app' }],
-    network_mode: 'bridge',
     init: true,
     stdin_open: true,
     cap_drop: ['ALL'],
@@ -52,11 +57,20 @@ export function renderComposeFile(spec: ContainerSpec, ctx: RenderContext): stri
   };
   if (Object.keys(limits).length > 0) service.deploy = { resources: { limits } };
   if (spec.ports.length > 0) {
-    service.ports = spec.ports.map((p) => ({ target: p.container, published: String(p.host), protocol: p.protocol }));
+    service.ports = spec.ports.map((p) => ({
+      target: p.container,
+      published: String(p.host),
+      protocol: p.protocol,
+      host_ip: p.host_ip ?? ctx.portBindAddress,
+    }));
   }
+  // One network for all (created once, outside compose): a network per project would exhaust
+  // Docker's address pools after about 30 containers.
+  if (ctx.network === 'bridge') service.network_mode = 'bridge';
   const doc = {
     name: spec.cuid,
     services: { app: service },
+    ...(ctx.network === 'bridge' ? {} : { networks: { default: { name: ctx.network, external: true } } }),
     [META_KEY]: {
       version: SPEC_VERSION,
       image: spec.image,
@@ -83,12 +97,43 @@ export function parseComposeFile(cuid: string, text: string): ContainerSpec {
     image: String(meta.image),
     env: (meta.env ?? {}) as Record<string, string>,
     tags: (meta.tags ?? []) as string[],
-    resources: meta.resources ?? {},
+    resources: readResources(meta.resources),
     ports: (meta.ports ?? []) as ContainerSpec['ports'],
     command: (meta.command ?? null) as string[] | null,
     created_at: String(meta.created_at),
     updated_at: String(meta.updated_at),
   };
+}
+
+/**
+ * Older versions stored memory as sent (`" 512m"`, `"512m\n"`), which broke every later compose call
+ * on the project; read back, it becomes the canonical spelling (or goes, if it never was a size).
+ */
+function readResources(raw: unknown): ContainerSpec['resources'] {
+  const resources = { ...((raw ?? {}) as ContainerSpec['resources']) };
+  if (resources.memory !== undefined) {
+    const size = typeof resources.memory === 'string' ? parseMemorySize(resources.memory.trim()) : null;
+    if (size) resources.memory = size.canonical;
+    else delete resources.memory;
+  }
+  return resources;
+}
+
+/**
+ * Env values and command arguments are data handed to the process byte for byte (newlines included,
+ * YAML-escaped); every other string is a compose setting, where a control character has no
+ * legitimate use. The DTOs refuse them; this is the last line, should a caller forget.
+ */
+function assertPlainSettings(spec: ContainerSpec, ctx: RenderContext): void {
+  const settings = [
+    spec.image,
+    spec.resources.memory ?? '',
+    ctx.network,
+    ctx.portBindAddress,
+    ...spec.tags,
+    ...spec.ports.map((p) => p.host_ip ?? ''),
+  ];
+  if (settings.some((v) => CONTROL_CHARS.test(v))) throw new Error(`spec of ${spec.cuid} holds a control character`);
 }
 
 function escapeDollars(value: unknown): unknown {

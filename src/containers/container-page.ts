@@ -1,5 +1,5 @@
 import { ValidationError } from '../common/errors/app-error';
-import type { Container, ContainerSpec, ContainerStatus } from './container.types';
+import type { Container, ContainerSpec, ContainerStatus, DiskUsage } from './container.types';
 
 export interface PageQuery {
   statuses?: ContainerStatus[];
@@ -14,6 +14,8 @@ export interface Page {
 }
 
 type Key = [string, string];
+
+const NOT_MEASURED: DiskUsage = { app_bytes: null, complete: false, measured_at: null };
 
 const keyOf = (c: ContainerSpec): Key => [c.created_at, c.cuid];
 
@@ -34,6 +36,7 @@ export function paginate(
   sorted: readonly ContainerSpec[],
   statusOf: (cuid: string) => ContainerStatus,
   query: PageQuery,
+  usageOf: (cuid: string) => DiskUsage = () => NOT_MEASURED,
 ): Page {
   const after = query.cursor === undefined ? null : decodeCursor(query.cursor);
   const containers: Container[] = [];
@@ -47,7 +50,7 @@ export function paginate(
       more = true;
       break;
     }
-    containers.push({ ...spec, status });
+    containers.push({ ...spec, status, disk_usage: usageOf(spec.cuid) });
   }
   const last = containers[containers.length - 1];
   return { containers, next_cursor: more && last ? encodeCursor(keyOf(last)) : null };

@@ -5,6 +5,8 @@ export interface PortMapping {
   host: number;
   container: number;
   protocol: 'tcp' | 'udp';
+  /** Host address the port is published on; PORT_BIND_ADDRESS when absent. */
+  host_ip?: string;
 }
 
 export interface Resources {
@@ -26,7 +28,17 @@ export interface ContainerSpec {
   updated_at: string;
 }
 
-/** The API's view of a container: its spec plus live status. */
+/** Space /app takes on the host, measured in the background (never on a request's path). */
+export interface DiskUsage {
+  /** Allocated bytes under /app; null until the first measurement. */
+  app_bytes: number | null;
+  /** False when the walk stopped at its entry or depth bound: app_bytes is then a lower bound. */
+  complete: boolean;
+  measured_at: string | null;
+}
+
+/** The API's view of a container: its spec plus live status and the last /app measurement. */
 export interface Container extends ContainerSpec {
   status: ContainerStatus;
+  disk_usage: DiskUsage;
 }

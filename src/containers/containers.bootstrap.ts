@@ -3,6 +3,7 @@ import { ROOT_LABEL } from '../compose/compose-file';
 import { ComposeRunner } from '../compose/compose-runner';
 import { ProjectPaths } from '../compose/project-paths';
 import { LeftoverSweeper } from './leftover-sweeper';
+import { AppUsage } from './app-usage';
 import { ProjectStore } from './project-store';
 import { StateCache } from './state-cache';
 
@@ -21,6 +22,7 @@ export class ContainersBootstrap implements OnApplicationBootstrap {
     private readonly compose: ComposeRunner,
     private readonly paths: ProjectPaths,
     private readonly leftovers: LeftoverSweeper,
+    private readonly usage: AppUsage,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
@@ -30,6 +32,7 @@ export class ContainersBootstrap implements OnApplicationBootstrap {
     // A create refused while the engine was going away may have left a half-made container that
     // could not be removed then: it goes once the engine is back, not at the next service restart.
     this.cache.afterResync(() => this.removeOrphans());
+    this.usage.start();
     await this.cache.start();
     await this.removeOrphans().catch((err: Error) => this.logger.warn(`orphan sweep failed: ${err.message}`));
   }

@@ -10,6 +10,9 @@ import { LifecycleController } from './lifecycle.controller';
 import { LifecycleService } from './lifecycle.service';
 import { ProjectStore } from './project-store';
 import { StateCache } from './state-cache';
+import { AppUsage } from './app-usage';
+import { ResourcePolicy } from './resource-policy';
+import { TreeMeter } from './tree-meter';
 
 @Module({
   controllers: [ContainersController, LifecycleController],
@@ -23,6 +26,9 @@ import { StateCache } from './state-cache';
     ContainersBootstrap,
     LeftoverSweeper,
     TreeRemover,
+    ResourcePolicy,
+    AppUsage,
+    TreeMeter,
   ],
   exports: [ContainersService, ContainerLocks],
 })

@@ -4,6 +4,8 @@ import { NotFoundError } from '../common/errors/app-error';
 import { isoWithOffset } from '../common/time';
 import { ComposeRunner } from '../compose/compose-runner';
 import { isCuid } from '../compose/project-paths';
+import { AppUsage } from './app-usage';
+import { CREATE_ARGS, UP_ARGS } from './compose-verbs';
 import { ContainerLocks } from './container-locks';
 import { Page, paginate } from './container-page';
 import type { Container, ContainerSpec, ContainerStatus, PortMapping } from './container.types';
@@ -12,7 +14,9 @@ import type { ListQueryDto } from './dto/list-query.dto';
 import type { UpdateContainerDto } from './dto/update-container.dto';
 import { ImageChecker } from './image-checker';
 import { asBindFailure, assertNoPortConflict, normalizePorts } from './port-rules';
+import { ContainerNetwork } from '../network/container-network';
 import { ProjectStore } from './project-store';
+import { ResourcePolicy } from './resource-policy';
 import { DockerState, StateCache } from './state-cache';
 
 export interface UpdateResult extends Container {
@@ -29,6 +33,9 @@ export class ContainersService {
     private readonly compose: ComposeRunner,
     private readonly images: ImageChecker,
     private readonly locks: ContainerLocks,
+    private readonly resources: ResourcePolicy,
+    private readonly usage: AppUsage,
+    private readonly network: ContainerNetwork,
   ) {}
 
   async create(dto: CreateContainerDto): Promise<Container> {
@@ -38,20 +45,21 @@ export class ContainersService {
       image: dto.image,
       env: stringifyEnv(dto.env ?? {}),
       tags: dto.tags ?? [],
-      resources: { ...dto.resources },
+      resources: this.resources.forCreate(dto.resources),
       ports: normalizePorts(dto.ports ?? []),
       command: dto.command ?? null,
       created_at: now,
       updated_at: now,
     };
     await this.images.ensureAvailable(spec.image);
+    await this.network.ensureReady();
     await this.locks.forPorts(async () => {
       assertNoPortConflict(spec.cuid, spec.ports, this.store.all());
       await this.store.create(spec);
     });
     return this.locks.forContainer(spec.cuid, async () => {
       try {
-        await this.compose.run(spec.cuid, ['create', '--no-build']);
+        await this.compose.run(spec.cuid, CREATE_ARGS);
       } catch (err) {
         // Nothing half-made may stay behind: no container, no directory.
         await this.compose.run(spec.cuid, ['down', '--remove-orphans', '-t', '0']).catch(() => undefined);
@@ -66,6 +74,7 @@ export class ContainersService {
   async get(cuid: string): Promise<Container> {
     const spec = this.requireSpec(cuid);
     await this.cache.ensureSynced();
+    this.usage.refreshIfStale(cuid);
     return this.view(spec, this.cache.get(cuid)?.status);
   }
 
@@ -87,12 +96,18 @@ export class ContainersService {
 
   async list(query: ListQueryDto): Promise<Page> {
     await this.cache.ensureSynced();
-    return paginate(this.store.sorted(), (cuid) => this.cache.get(cuid)?.status ?? 'created', {
-      statuses: query.status ? (query.status.split(',') as ContainerStatus[]) : undefined,
-      tags: query.tag ? query.tag.split(',').filter((t) => t !== '') : undefined,
-      limit: query.limit ?? 50,
-      cursor: query.cursor,
-    });
+    const statusOf = (cuid: string): ContainerStatus => this.cache.get(cuid)?.status ?? 'created';
+    return paginate(
+      this.store.sorted(),
+      statusOf,
+      {
+        statuses: query.status ? (query.status.split(',') as ContainerStatus[]) : undefined,
+        tags: query.tag ? query.tag.split(',').filter((t) => t !== '') : undefined,
+        limit: query.limit ?? 50,
+        cursor: query.cursor,
+      },
+      (cuid) => this.usage.get(cuid),
+    );
   }
 
   async update(cuid: string, dto: UpdateContainerDto): Promise<UpdateResult> {
@@ -102,7 +117,7 @@ export class ContainersService {
         ...prev,
         env: mergeEnv(prev.env, dto.env),
         tags: dto.tags ?? prev.tags,
-        resources: mergeResources(prev.resources, dto.resources),
+        resources: this.resources.forUpdate(prev.resources, dto.resources),
         image: dto.image ?? prev.image,
         command: dto.command === undefined ? prev.command : dto.command,
         updated_at: isoWithOffset(new Date()),
@@ -126,6 +141,7 @@ export class ContainersService {
       await this.compose.run(cuid, ['down', '--remove-orphans', '--volumes', '-t', '10']);
       await this.store.remove(cuid);
       this.cache.forget(cuid);
+      this.usage.forget(cuid);
       return { cuid, deleted: true as const };
     });
   }
@@ -137,7 +153,7 @@ export class ContainersService {
   }
 
   view(spec: ContainerSpec, status: ContainerStatus | undefined): Container {
-    return { ...spec, status: status ?? 'created' };
+    return { ...spec, status: status ?? 'created', disk_usage: this.usage.get(spec.cuid) };
   }
 
   /**
@@ -155,7 +171,8 @@ export class ContainersService {
     const live = before === 'running' || before === 'restarting' || before === 'paused';
     if (!live) return { ...this.view(next, before), recreated: false };
     try {
-      await this.compose.run(next.cuid, ['up', '-d', '--no-build', '--remove-orphans']);
+      await this.network.ensureReady();
+      await this.compose.run(next.cuid, UP_ARGS);
     } catch (err) {
       await this.restore(prev);
       throw asBindFailure(err, next.ports);
@@ -166,7 +183,7 @@ export class ContainersService {
   /** Puts the previous spec back and, best effort, the container as it ran with it. */
   private async restore(prev: ContainerSpec): Promise<void> {
     await this.store.save(prev);
-    await this.compose.run(prev.cuid, ['up', '-d', '--no-build', '--remove-orphans']).catch(() => undefined);
+    await this.compose.run(prev.cuid, UP_ARGS).catch(() => undefined);
     await this.cache.refreshProject(prev.cuid).catch(() => undefined);
   }
 }
@@ -184,17 +201,6 @@ function mergeEnv(
   for (const [key, value] of Object.entries(patch)) {
     if (value === null) delete merged[key];
     else merged[key] = String(value);
-  }
-  return merged;
-}
-
-function mergeResources(current: ContainerSpec['resources'], patch: object | undefined): ContainerSpec['resources'] {
-  if (!patch) return current;
-  const merged: Record<string, unknown> = { ...current };
-  for (const [key, value] of Object.entries(patch)) {
-    if (value === undefined) continue;
-    if (value === null) delete merged[key];
-    else merged[key] = value;
   }
   return merged;
 }

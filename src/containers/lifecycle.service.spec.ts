@@ -12,7 +12,7 @@ describe('LifecycleService: answers that tell the truth', () => {
 
   beforeEach(async () => {
     w = await fakeWorld();
-    lifecycle = new LifecycleService(w.containers, w.engine as never, w.cache, w.paths, w.locks);
+    lifecycle = new LifecycleService(w.containers, w.engine as never, w.cache, w.paths, w.locks, w.network);
     cuid = (await w.containers.create({ image: 'img:1' })).cuid;
     writeFileSync(path.join(w.paths.appDir(cuid), 'boot.py'), 'print(1)\n');
     w.engine.calls.length = 0;

@@ -3,7 +3,9 @@ import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { StateError } from '../common/errors/app-error';
 import { ComposeRunner } from '../compose/compose-runner';
+import { UP_ARGS } from './compose-verbs';
 import { ProjectPaths } from '../compose/project-paths';
+import { ContainerNetwork } from '../network/container-network';
 import { ContainerLocks } from './container-locks';
 import type { Container, ContainerSpec, ContainerStatus } from './container.types';
 import { ContainersService } from './containers.service';
@@ -26,6 +28,7 @@ export class LifecycleService {
     private readonly cache: StateCache,
     private readonly paths: ProjectPaths,
     private readonly locks: ContainerLocks,
+    private readonly network: ContainerNetwork,
   ) {}
 
   async run(cuid: string, action: Action, stopTimeoutS = DEFAULT_STOP_TIMEOUT_S): Promise<Container> {
@@ -77,10 +80,11 @@ export class LifecycleService {
         path: '/app/boot.py',
       });
     }
+    await this.network.ensureReady();
     try {
       // `up` (not `start`) so a spec changed while stopped takes effect now, and a container lost
       // with the engine's state is created again.
-      await this.compose.run(spec.cuid, ['up', '-d', '--no-build', '--remove-orphans']);
+      await this.compose.run(spec.cuid, UP_ARGS);
     } catch (err) {
       throw asBindFailure(err, spec.ports);
     }

@@ -2,11 +2,17 @@ import { ConflictError, ValidationError } from '../common/errors/app-error';
 import { ComposeError } from '../common/errors/app-error';
 import type { ContainerSpec, PortMapping } from './container.types';
 
-/** Fills the default protocol and rejects a host port listed twice in one request. */
-export function normalizePorts(ports: { host: number; container: number; protocol?: 'tcp' | 'udp' }[]): PortMapping[] {
+/**
+ * Fills the default protocol and rejects a host port listed twice in one request. A port counts as
+ * taken whatever address it is bound to: simpler to reason about than per-address sharing.
+ */
+export function normalizePorts(
+  ports: { host: number; container: number; protocol?: 'tcp' | 'udp'; host_ip?: string }[],
+): PortMapping[] {
   const seen = new Set<string>();
   return ports.map((p) => {
     const port: PortMapping = { host: p.host, container: p.container, protocol: p.protocol ?? 'tcp' };
+    if (p.host_ip !== undefined) port.host_ip = p.host_ip;
     const key = `${port.host}/${port.protocol}`;
     if (seen.has(key)) {
       throw new ValidationError('DUPLICATE_HOST_PORT', `Host port ${key} is listed twice`, {

@@ -93,14 +93,20 @@ export class ProjectStore {
     if (leftover) await this.leftovers.remove(leftover);
   }
 
-  private async writeFile(spec: ContainerSpec): Promise<void> {
-    const file = this.paths.composeFile(spec.cuid);
-    const tmp = `${file}.tmp-${randomBytes(4).toString('hex')}`;
-    const text = renderComposeFile(spec, {
+  private render(spec: ContainerSpec): string {
+    return renderComposeFile(spec, {
       user: this.config.defaultUserUid,
       appDir: this.paths.appDir(spec.cuid),
       projectsRoot: this.paths.root,
+      network: this.config.containerNetwork,
+      portBindAddress: this.config.portBindAddress,
     });
+  }
+
+  private async writeFile(spec: ContainerSpec): Promise<void> {
+    const file = this.paths.composeFile(spec.cuid);
+    const tmp = `${file}.tmp-${randomBytes(4).toString('hex')}`;
+    const text = this.render(spec);
     try {
       const handle = await fs.open(tmp, 'wx', 0o640);
       try {
@@ -134,11 +140,28 @@ export class ProjectStore {
       if (leftover) await this.leftovers.remove(leftover);
       return null;
     }
+    let spec: ContainerSpec;
     try {
-      return parseComposeFile(cuid, text);
+      spec = parseComposeFile(cuid, text);
     } catch (err) {
       this.logger.error(`skipping ${cuid}: ${(err as Error).message}`);
       return null;
+    }
+    await this.migrate(spec, text);
+    return spec;
+  }
+
+  /**
+   * Rewrites a compose file written by an older version or under other settings (the shared network,
+   * PORT_BIND_ADDRESS, a raw memory value), so the container's next `up` runs as configured now.
+   * A running container is left as it is until then.
+   */
+  private async migrate(spec: ContainerSpec, text: string): Promise<void> {
+    if (this.render(spec) === text) return;
+    try {
+      await this.writeFile(spec);
+    } catch (err) {
+      this.logger.warn(`could not rewrite the compose file of ${spec.cuid}: ${(err as Error).message}`);
     }
   }
 }

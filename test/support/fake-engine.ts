@@ -9,6 +9,9 @@ import { ContainerLocks } from '../../src/containers/container-locks';
 import { ContainersService } from '../../src/containers/containers.service';
 import type { ImageChecker } from '../../src/containers/image-checker';
 import { ProjectStore } from '../../src/containers/project-store';
+import { ResourcePolicy } from '../../src/containers/resource-policy';
+import type { AppUsage } from '../../src/containers/app-usage';
+import type { ContainerNetwork } from '../../src/network/container-network';
 import { LeftoverSweeper } from '../../src/containers/leftover-sweeper';
 import { TreeRemover } from '../../src/common/fs/tree-remover';
 import type { AuditLog } from '../../src/audit/audit-log';
@@ -69,6 +72,7 @@ export interface FakeWorld {
   cache: StateCache;
   paths: ProjectPaths;
   locks: ContainerLocks;
+  network: ContainerNetwork;
   containers: ContainersService;
 }
 
@@ -85,6 +89,9 @@ export async function fakeWorld(): Promise<FakeWorld> {
   const cache = new StateCache(runner, paths);
   const locks = new ContainerLocks();
   const images = { ensureAvailable: () => Promise.resolve() } as unknown as ImageChecker;
-  const containers = new ContainersService(store, cache, runner, images, locks);
-  return { engine, store, cache, paths, locks, containers };
+  const resources = new ResourcePolicy(fakeConfig({ defaultResources: {}, maxResources: {} }));
+  const usage = { get: () => null, refreshIfStale: () => undefined, forget: () => undefined } as unknown as AppUsage;
+  const network = { ensureReady: () => Promise.resolve() } as unknown as ContainerNetwork;
+  const containers = new ContainersService(store, cache, runner, images, locks, resources, usage, network);
+  return { engine, store, cache, paths, locks, network, containers };
 }

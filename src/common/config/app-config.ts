@@ -1,7 +1,15 @@
 import { Injectable } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import * as path from 'node:path';
+import { parseMemorySize } from '../units';
 import { Environment } from './environment';
+
+/** Resource limits as the containers feature speaks of them; absent means none. */
+export interface ResourceLimits {
+  cpus?: number;
+  memory?: string;
+  pids?: number;
+}
 
 /** Typed, read-only view of the validated environment. Never logged. */
 @Injectable()
@@ -97,4 +105,42 @@ export class AppConfig {
   get downloadMaxDepth(): number {
     return this.get('DOWNLOAD_MAX_DEPTH');
   }
+  get imagePullPolicy(): Environment['IMAGE_PULL_POLICY'] {
+    return this.get('IMAGE_PULL_POLICY');
+  }
+  /** Registry hosts in lower case; Docker Hub under its canonical name `docker.io`. */
+  get imageRegistriesAllowed(): string[] {
+    return this.get('IMAGE_REGISTRIES_ALLOWED')
+      .split(',')
+      .map((r) => r.trim().toLowerCase())
+      .filter((r) => r.length > 0)
+      .map((r) => (r === 'index.docker.io' || r === 'registry-1.docker.io' ? 'docker.io' : r));
+  }
+  get defaultResources(): ResourceLimits {
+    return limits(this.get('DEFAULT_CPUS'), this.get('DEFAULT_MEMORY'), this.get('DEFAULT_PIDS'));
+  }
+  get maxResources(): ResourceLimits {
+    return limits(this.get('MAX_CPUS'), this.get('MAX_MEMORY'), this.get('MAX_PIDS'));
+  }
+  get appUsageIntervalMs(): number {
+    return this.get('APP_USAGE_INTERVAL_S') * 1000;
+  }
+  get portBindAddress(): string {
+    return this.get('PORT_BIND_ADDRESS');
+  }
+  get containerNetwork(): string {
+    return this.get('CONTAINER_NETWORK');
+  }
+  get allowContainerAccess(): boolean {
+    return this.get('ALLOW_CONTAINER_ACCESS');
+  }
+}
+
+function limits(cpus: string, memory: string, pids: string): ResourceLimits {
+  const out: ResourceLimits = {};
+  if (cpus.trim() !== '') out.cpus = Number(cpus);
+  const size = memory.trim() === '' ? null : parseMemorySize(memory);
+  if (size) out.memory = size.canonical;
+  if (pids.trim() !== '') out.pids = Number(pids);
+  return out;
 }

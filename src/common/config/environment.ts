@@ -1,7 +1,9 @@
 import { plainToInstance, Transform } from 'class-transformer';
 import {
+  IsBoolean,
   IsIn,
   IsInt,
+  IsIP,
   IsNotEmpty,
   IsOptional,
   IsString,
@@ -14,6 +16,7 @@ import {
   validateSync,
 } from 'class-validator';
 import { parseAddressList } from '../http/address-list';
+import { parseMemorySize } from '../units';
 
 const toInt = ({ value }: { value: unknown }): unknown =>
   typeof value === 'string' && /^\d+$/.test(value.trim()) ? Number(value) : value;
@@ -33,6 +36,14 @@ class IsAddressList implements ValidatorConstraintInterface {
     return 'TRUSTED_PROXIES must be a comma list of IP addresses or CIDR ranges, e.g. 127.0.0.1,10.0.0.0/8';
   }
 }
+const toBool = ({ value }: { value: unknown }): unknown =>
+  typeof value === 'string' && /^(true|false|1|0)$/i.test(value.trim()) ? /^(true|1)$/i.test(value.trim()) : value;
+
+const OPTIONAL_COUNT = /^(\d{1,9})?$/;
+const OPTIONAL_CPUS = /^(\d{1,4}(\.\d{1,3})?)?$/;
+const OPTIONAL_SIZE = /^(\d+(\.\d+)? ?[bkmgtBKMGT]?([iI]?[bB])?)?$/;
+// A network name as Docker accepts it; `host` and `none` would undo the isolation, so they are refused.
+const NETWORK_NAME = /^(?!(host|none)$)[a-zA-Z0-9][a-zA-Z0-9_.-]{0,127}$/;
 
 /** Every setting the service reads from the environment (or `.env`), validated once at boot. */
 export class Environment {
@@ -167,6 +178,76 @@ export class Environment {
   @Min(1)
   @Max(1024)
   DOWNLOAD_MAX_DEPTH = 128;
+  /** `never`: only images already on the host; `allowlist`: pull from IMAGE_REGISTRIES_ALLOWED; `always`: pull from anywhere. */
+  @IsIn(['never', 'allowlist', 'always'], { message: 'IMAGE_PULL_POLICY must be never, allowlist or always' })
+  IMAGE_PULL_POLICY: 'never' | 'allowlist' | 'always' = 'never';
+
+  /** Comma list of registry hosts (`docker.io`, `ghcr.io`, `registry.local:5000`) pulls may use under `allowlist`. */
+  @IsString()
+  @Matches(/^[A-Za-z0-9.:,\s-]*$/, { message: 'IMAGE_REGISTRIES_ALLOWED must be a comma list of registry hosts' })
+  IMAGE_REGISTRIES_ALLOWED = '';
+
+  /** Limits a create gets when it omits them; empty means none. */
+  @Matches(OPTIONAL_SIZE, { message: 'DEFAULT_MEMORY must be a size like 1g, or empty' })
+  DEFAULT_MEMORY = '1g';
+
+  @Matches(OPTIONAL_COUNT, { message: 'DEFAULT_PIDS must be an integer, or empty' })
+  DEFAULT_PIDS = '512';
+
+  @Matches(OPTIONAL_CPUS, { message: 'DEFAULT_CPUS must be a number like 1 or 0.5, or empty' })
+  DEFAULT_CPUS = '1';
+
+  /** The most a request may ask for; empty means no maximum beyond the host's own. */
+  @Matches(OPTIONAL_SIZE, { message: 'MAX_MEMORY must be a size like 8g, or empty' })
+  MAX_MEMORY = '';
+
+  @Matches(OPTIONAL_COUNT, { message: 'MAX_PIDS must be an integer, or empty' })
+  MAX_PIDS = '';
+
+  @Matches(OPTIONAL_CPUS, { message: 'MAX_CPUS must be a number like 2, or empty' })
+  MAX_CPUS = '';
+
+  /** Seconds between background measurements of each container's /app. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(5)
+  APP_USAGE_INTERVAL_S = 300;
+
+  /** Address published ports bind to unless a port names its own `host_ip`. */
+  @IsIP(undefined, { message: 'PORT_BIND_ADDRESS must be an IPv4 or IPv6 address' })
+  PORT_BIND_ADDRESS = '0.0.0.0';
+
+  /** The one network every container joins; created with inter-container traffic disabled when missing. */
+  @Matches(NETWORK_NAME, { message: 'CONTAINER_NETWORK must be a Docker network name other than host or none' })
+  CONTAINER_NETWORK = 'container-manager';
+
+  /** Let code in managed containers connect to this service (refused by default, before authentication). */
+  @Transform(toBool)
+  @IsBoolean({ message: 'ALLOW_CONTAINER_ACCESS must be true or false' })
+  ALLOW_CONTAINER_ACCESS = false;
+}
+
+/** Cross-field checks: a default above its maximum could never be used. */
+function limitProblems(env: Environment): string[] {
+  const problems: string[] = [];
+  const num = (v: string): number | null => (v.trim() === '' ? null : Number(v));
+  const mem = (v: string): number | null => (v.trim() === '' ? null : (parseMemorySize(v)?.bytes ?? null));
+  const pairs: [string, number | null, number | null][] = [
+    ['MEMORY', mem(env.DEFAULT_MEMORY), mem(env.MAX_MEMORY)],
+    ['PIDS', num(env.DEFAULT_PIDS), num(env.MAX_PIDS)],
+    ['CPUS', num(env.DEFAULT_CPUS), num(env.MAX_CPUS)],
+  ];
+  for (const [name, def, max] of pairs) {
+    if (def !== null && def <= 0) problems.push(`DEFAULT_${name} must be above 0`);
+    if (max !== null && max <= 0) problems.push(`MAX_${name} must be above 0`);
+    if (def !== null && max !== null && def > max) problems.push(`DEFAULT_${name} must not exceed MAX_${name}`);
+  }
+  const minMemory = 6 * 1024 * 1024;
+  for (const key of ['DEFAULT_MEMORY', 'MAX_MEMORY'] as const) {
+    const bytes = mem(env[key]);
+    if (bytes !== null && bytes < minMemory) problems.push(`${key} must be at least 6m`);
+  }
+  return problems;
 }
 
 /**
@@ -176,9 +257,8 @@ export class Environment {
 export function validateEnvironment(raw: Record<string, unknown>): Environment {
   const env = plainToInstance(Environment, raw, { exposeDefaultValues: true });
   const errors = validateSync(env, { skipMissingProperties: false, whitelist: false });
-  if (errors.length > 0) {
-    const reasons = errors.map((e) => Object.values(e.constraints ?? {}).join(', '));
-    throw new Error(`Invalid configuration: ${reasons.join('; ')}`);
-  }
+  const reasons = errors.map((e) => Object.values(e.constraints ?? {}).join(', '));
+  if (reasons.length === 0) reasons.push(...limitProblems(env));
+  if (reasons.length > 0) throw new Error(`Invalid configuration: ${reasons.join('; ')}`);
   return env;
 }

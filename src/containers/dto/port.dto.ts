@@ -1,6 +1,6 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, IsArray, IsIn, IsInt, IsOptional, Max, Min, ValidateNested } from 'class-validator';
+import { ArrayMaxSize, IsArray, IsIn, IsInt, IsIP, IsOptional, Max, Min, ValidateNested } from 'class-validator';
 
 const port = { context: { code: 'INVALID_PORT' }, message: '$property must be an integer from 1 to 65535' };
 
@@ -21,6 +21,15 @@ export class PortDto {
   @IsOptional()
   @IsIn(['tcp', 'udp'], { context: { code: 'INVALID_PROTOCOL' }, message: 'protocol must be tcp or udp' })
   protocol?: 'tcp' | 'udp';
+
+  @ApiProperty({
+    required: false,
+    example: '127.0.0.1',
+    description: 'Host address to publish on (IPv4 or IPv6); PORT_BIND_ADDRESS when omitted',
+  })
+  @IsOptional()
+  @IsIP(undefined, { context: { code: 'INVALID_HOST_IP' }, message: 'host_ip must be an IPv4 or IPv6 address' })
+  host_ip?: string;
 }
 
 export class PortsDto {

@@ -3,6 +3,14 @@ import { CONTAINER_STATUSES } from '../container.types';
 import { PortDto } from './port.dto';
 import { ResourcesDto } from './resources.dto';
 
+export class DiskUsageDto {
+  @ApiProperty({ type: Number, nullable: true, description: 'Allocated bytes under /app; null until measured' })
+  app_bytes!: number | null;
+  @ApiProperty({ description: 'False when the bounded walk stopped early: app_bytes is a lower bound' })
+  complete!: boolean;
+  @ApiProperty({ type: String, nullable: true }) measured_at!: string | null;
+}
+
 /** OpenAPI shapes of the answers; the service returns plain objects of these shapes. */
 export class ContainerDto {
   @ApiProperty({ example: 'c123e4567-e89b-42d3-a456-426614174000' }) cuid!: string;
@@ -13,6 +21,8 @@ export class ContainerDto {
   @ApiProperty({ type: [PortDto] }) ports!: PortDto[];
   @ApiProperty({ type: [String], nullable: true }) command!: string[] | null;
   @ApiProperty({ enum: CONTAINER_STATUSES }) status!: string;
+  @ApiProperty({ type: DiskUsageDto, description: 'Measured in the background; never computed for a request' })
+  disk_usage!: DiskUsageDto;
   @ApiProperty() created_at!: string;
   @ApiProperty() updated_at!: string;
 }

@@ -1,4 +1,5 @@
 import { cpus } from 'node:os';
+import { parseMemorySize } from '../../common/units';
 
 /** Limits and grammars for container specs, shared by the create and update DTOs. */
 export const ENV_KEY = /^[A-Za-z_][A-Za-z0-9_]{0,255}$/;
@@ -27,12 +28,7 @@ export function hostCpuCount(): number {
   return cpus().length;
 }
 
-/** Parses docker-style memory sizes (`512m`, `4096m`, `1g`, `1.5GB`, `1048576`) to bytes, or null. */
+/** Docker-style memory sizes (`512m`, `4096m`, `1g`, `1.5GB`, `1048576`) to bytes, or null. */
 export function parseMemory(value: string): number | null {
-  const match = /^(\d+(?:\.\d+)?)\s*([bkmgt]?)(?:i?b)?$/i.exec(value.trim());
-  if (!match?.[1]) return null;
-  const unit = (match[2] ?? '').toLowerCase();
-  const scale = { '': 1, b: 1, k: 1024, m: 1024 ** 2, g: 1024 ** 3, t: 1024 ** 4 }[unit] ?? 1;
-  const bytes = Math.floor(Number(match[1]) * scale);
-  return Number.isFinite(bytes) ? bytes : null;
+  return parseMemorySize(value)?.bytes ?? null;
 }

@@ -65,7 +65,7 @@ export const IsCpus = rule('isCpus', 'INVALID_CPUS', (v) => {
 export const IsMemory = rule('isMemory', 'INVALID_MEMORY', (v) => {
   if (typeof v !== 'string') return 'must be a string like "512m" or "4g"';
   const bytes = parseMemory(v);
-  if (bytes === null) return 'must be a size like "512m" or "4g"';
+  if (bytes === null) return 'must be a size like "512m" or "4g" (no control characters)';
   return bytes >= MIN_MEMORY_BYTES ? null : 'must be at least 6m';
 });
 
