@@ -1,6 +1,7 @@
 import { Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
+import { Observable, Subject } from 'rxjs';
 import { AppConfig } from '../common/config/app-config';
 import type { AuditEntry } from './audit-entry';
 
@@ -22,6 +23,10 @@ export class AuditLog implements OnModuleInit, OnApplicationShutdown {
   private queue: string[] = [];
   private draining: Promise<void> | null = null;
   private dropped = 0;
+  private pendingSince: number | null = null;
+  private readonly accepted = new Subject<AuditEntry>();
+  /** Every entry as it is handed to the writer: feeds `/events` and the metrics without reading the file. */
+  readonly entries: Observable<AuditEntry> = this.accepted.asObservable();
 
   constructor(config: AppConfig) {
     this.file = path.join(config.logDir, 'actions.jsonl');
@@ -36,7 +41,15 @@ export class AuditLog implements OnModuleInit, OnApplicationShutdown {
     await this.cutTornLine();
   }
 
+  /** Entries waiting for the disk, and for how long the oldest of them has waited (0 when none). */
+  get backlog(): { depth: number; ageMs: number } {
+    const since = this.pendingSince;
+    return { depth: this.queue.length, ageMs: since === null ? 0 : performance.now() - since };
+  }
+
   write(entry: AuditEntry): void {
+    this.accepted.next(entry);
+    this.pendingSince ??= performance.now();
     if (this.queue.length >= MAX_QUEUED) {
       this.dropped += 1;
       return;
@@ -73,6 +86,7 @@ export class AuditLog implements OnModuleInit, OnApplicationShutdown {
         this.dropped = 0;
       }
     }
+    this.pendingSince = null;
   }
 
   private async currentHandle(): Promise<fs.FileHandle> {

@@ -20,6 +20,6 @@ import { StateCache } from './state-cache';
     ContainerLocks,
     ContainersBootstrap,
   ],
-  exports: [ContainersService, ContainerLocks],
+  exports: [ContainersService, ContainerLocks, StateCache],
 })
 export class ContainersModule {}
