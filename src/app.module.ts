@@ -5,7 +5,12 @@ import { CommonModule } from './common/common.module';
 import { ComposeModule } from './compose/compose.module';
 import { ContainersModule } from './containers/containers.module';
 import { FilesModule } from './files/files.module';
+import { EventsModule } from './events/events.module';
 import { HealthModule } from './health/health.module';
+import { LogsModule } from './logs/logs.module';
+import { MetricsRegistryModule } from './metrics/metrics-registry.module';
+import { MetricsModule } from './metrics/metrics.module';
+import { StatsModule } from './stats/stats.module';
 import { TerminalModule } from './terminal/terminal.module';
 
 @Module({
@@ -18,6 +23,11 @@ import { TerminalModule } from './terminal/terminal.module';
     ContainersModule,
     FilesModule,
     TerminalModule,
+    MetricsRegistryModule,
+    MetricsModule,
+    EventsModule,
+    LogsModule,
+    StatsModule,
   ],
 })
 export class AppModule {}
