@@ -57,16 +57,11 @@ export function parsePrometheusText(text: string): Map<string, Family> {
       labels[lm![1]!] = lm![2]!.replace(/\\n/g, '\n').replace(/\\"/g, '"').replace(/\\\\/g, '\\');
       rest = rest.slice(lm![0].length);
     }
-    const value =
-      valueText === '+Inf'
-        ? Infinity
-        : valueText === '-Inf'
-          ? -Infinity
-          : valueText === 'NaN'
-            ? NaN
-            : Number(valueText);
-    if (!['+Inf', '-Inf', 'NaN'].includes(valueText!) && !/^-?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$/.test(valueText!))
-      fail('bad value');
+    // Values are Go floats: special values are case-insensitive (prom-client writes `Nan`).
+    const special = /^([+-]?)(inf|infinity|nan)$/i.exec(valueText!);
+    if (!special && !/^[+-]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$/.test(valueText!)) fail('bad value');
+    const sign = special?.[1] === '-' ? -1 : 1;
+    const value = special ? (special[2]!.toLowerCase() === 'nan' ? NaN : sign * Infinity) : Number(valueText);
     const family = familyOf(name!);
     if (!family) fail('sample without a TYPE');
     family!.samples.push({ name: name!, labels, value });

@@ -61,7 +61,7 @@ export function openSse(
         headers: res.headers,
         ended,
         close: () => req.destroy(),
-        waitFor: (match, timeoutMs = 20_000) => {
+        waitFor: (match, timeoutMs = 45_000) => {
           const found = events.find(match);
           if (found) return Promise.resolve(found);
           return new Promise((res2, rej2) => {
