@@ -72,4 +72,16 @@ describe('live streams under abuse (real app)', () => {
     }
     expect(left).toBe(0);
   });
+
+  it('ends every open stream at shutdown, so stopping the service does not wait on them', async () => {
+    const other = await startApp();
+    const events = await openSse(other.baseUrl, '/events', other.authHeader);
+    const stats = await openSse(other.baseUrl, '/stats?stream=true', other.authHeader);
+    await other.stop();
+    await Promise.all([events.ended, stats.ended]);
+    expect(events.events[events.events.length - 1]).toMatchObject({ event: 'end', json: { reason: 'shutdown' } });
+    expect(stats.events[stats.events.length - 1]).toMatchObject({ event: 'end', json: { reason: 'shutdown' } });
+    const { rmSync } = await import('node:fs');
+    rmSync(other.root, { recursive: true, force: true });
+  });
 });
