@@ -5,8 +5,13 @@ import { CommonModule } from './common/common.module';
 import { ComposeModule } from './compose/compose.module';
 import { ContainersModule } from './containers/containers.module';
 import { FilesModule } from './files/files.module';
+import { EventsModule } from './events/events.module';
 import { HealthModule } from './health/health.module';
 import { NetworkModule } from './network/network.module';
+import { LogsModule } from './logs/logs.module';
+import { MetricsRegistryModule } from './metrics/metrics-registry.module';
+import { MetricsModule } from './metrics/metrics.module';
+import { StatsModule } from './stats/stats.module';
 import { TerminalModule } from './terminal/terminal.module';
 
 @Module({
@@ -20,6 +25,11 @@ import { TerminalModule } from './terminal/terminal.module';
     ContainersModule,
     FilesModule,
     TerminalModule,
+    MetricsRegistryModule,
+    MetricsModule,
+    EventsModule,
+    LogsModule,
+    StatsModule,
   ],
 })
 export class AppModule {}

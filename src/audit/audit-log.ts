@@ -1,6 +1,7 @@
 import { Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
+import { Observable, Subject } from 'rxjs';
 import { AppConfig } from '../common/config/app-config';
 import type { AuditEntry } from './audit-entry';
 import { rotateFiles } from './audit-rotation';
@@ -31,6 +32,10 @@ export class AuditLog implements OnModuleInit, OnApplicationShutdown {
   private readonly maxFiles: number;
   private readonly digest: FailureDigest;
   private readonly digestTimer: NodeJS.Timeout;
+  private pendingSince: number | null = null;
+  private readonly accepted = new Subject<AuditEntry>();
+  /** Every entry as it is handed to the writer: feeds `/events` and the metrics without reading the file. */
+  readonly entries: Observable<AuditEntry> = this.accepted.asObservable();
 
   constructor(config: AppConfig) {
     this.file = path.join(config.logDir, 'actions.jsonl');
@@ -53,12 +58,20 @@ export class AuditLog implements OnModuleInit, OnApplicationShutdown {
     await this.cutTornLine();
   }
 
+  /** Entries waiting for the disk, and for how long the oldest of them has waited (0 when none). */
+  get backlog(): { depth: number; ageMs: number } {
+    const since = this.pendingSince;
+    return { depth: this.queue.length, ageMs: since === null ? 0 : performance.now() - since };
+  }
+
   write(entry: AuditEntry): void {
     const now = this.digest.offer(entry);
     if (now) this.enqueue(now);
   }
 
   private enqueue(entry: AuditEntry): void {
+    this.accepted.next(entry);
+    this.pendingSince ??= performance.now();
     if (this.queue.length >= MAX_QUEUED) {
       this.dropped += 1;
       return;
@@ -98,6 +111,7 @@ export class AuditLog implements OnModuleInit, OnApplicationShutdown {
         this.dropped = 0;
       }
     }
+    this.pendingSince = null;
   }
 
   /** Appends the next batch, rotating first when the next line would take the file past AUDIT_MAX_BYTES. */

@@ -1,9 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import type { ChildProcess } from 'node:child_process';
+import { Observable, Subject } from 'rxjs';
 import { AppConfig } from '../common/config/app-config';
 import { ComposeError, TimeoutError, UnavailableError } from '../common/errors/app-error';
 import { KeyedMutex } from '../common/keyed-mutex';
-import { RequestContext } from '../common/request-context';
+import { ComposeCallRecord, RequestContext } from '../common/request-context';
 import { cliEnv } from './cli-env';
 import { parseComposeJson } from './compose-json';
 import { ProcessResult, ProcessRunner } from './process-runner';
@@ -29,6 +30,9 @@ export class ComposeRunner {
   private readonly locks = new KeyedMutex();
   /** Fixed at boot: the engine a running service talks to does not change under it. */
   private readonly env = cliEnv();
+  private readonly finished = new Subject<ComposeCallRecord>();
+  /** Every finished CLI call, request or not (the metrics count them by subcommand). */
+  readonly calls: Observable<ComposeCallRecord> = this.finished.asObservable();
 
   constructor(
     private readonly processes: ProcessRunner,
@@ -100,7 +104,9 @@ export class ComposeRunner {
   private async runUnlocked(argv: string[], options: ComposeCallOptions): Promise<ProcessResult> {
     const timeoutMs = options.timeoutMs ?? this.config.composeTimeoutMs;
     const result = await this.processes.run(argv, { timeoutMs, env: this.env });
-    this.context.recordCompose({ argv, exit_code: result.exitCode, duration_ms: result.durationMs });
+    const record = { argv, exit_code: result.exitCode, duration_ms: result.durationMs };
+    this.context.recordCompose(record);
+    this.finished.next(record);
     if (result.timedOut) {
       throw new TimeoutError('COMPOSE_TIMEOUT', `docker command timed out after ${timeoutMs} ms`, {
         timeout_ms: timeoutMs,
@@ -113,6 +119,11 @@ export class ComposeRunner {
     if (!expected || DAEMON_DOWN.test(result.stderr)) throw failureOf(argv, result);
     return result;
   }
+}
+
+/** `compose up`, `docker inspect`…: a closed set, fit for a metric label. */
+export function subcommandOf(argv: string[]): string {
+  return argv[1] === 'compose' ? `compose ${lastVerb(argv)[0] ?? ''}` : `docker ${argv[1] ?? ''}`;
 }
 
 function lastVerb(argv: string[]): string[] {

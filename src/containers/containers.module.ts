@@ -30,6 +30,6 @@ import { TreeMeter } from './tree-meter';
     AppUsage,
     TreeMeter,
   ],
-  exports: [ContainersService, ContainerLocks],
+  exports: [ContainersService, ContainerLocks, StateCache],
 })
 export class ContainersModule {}

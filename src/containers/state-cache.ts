@@ -1,11 +1,13 @@
 import { Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
 import type { ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
+import { Observable, Subject } from 'rxjs';
 import { ROOT_LABEL } from '../compose/compose-file';
 import { ComposeRunner } from '../compose/compose-runner';
 import { killGroup } from '../compose/process-runner';
 import { ProjectPaths } from '../compose/project-paths';
 import type { ContainerStatus } from './container.types';
+import { DockerContainerEvent, toContainerEvent } from './docker-event';
 import { DockerStates } from './docker-states';
 
 const PROJECT_LABEL = 'com.docker.compose.project';
@@ -59,6 +61,9 @@ export class StateCache implements OnApplicationShutdown {
   private flushTimer: NodeJS.Timeout | null = null;
   private retryDelayMs = 500;
   private readonly resyncHooks: (() => Promise<void>)[] = [];
+  private readonly received = new Subject<DockerContainerEvent>();
+  /** Every event of the one `docker events` stream, for the live `/events` feed (no second stream). */
+  readonly dockerEvents: Observable<DockerContainerEvent> = this.received.asObservable();
 
   constructor(
     private readonly compose: ComposeRunner,
@@ -240,6 +245,7 @@ export class StateCache implements OnApplicationShutdown {
     }
     const id = event.Actor?.ID ?? event.id;
     if (!id) return;
+    this.received.next(toContainerEvent(event, id));
     if (event.Action === 'destroy') {
       this.states.delete(id);
       this.pending.delete(id);

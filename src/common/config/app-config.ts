@@ -102,6 +102,22 @@ export class AppConfig {
   get shutdownGraceMs(): number {
     return this.get('SHUTDOWN_GRACE_MS');
   }
+  get eventsRingSize(): number {
+    return this.get('EVENTS_RING_SIZE');
+  }
+  get sseHeartbeatMs(): number {
+    return this.get('SSE_HEARTBEAT_MS');
+  }
+  get sseMaxBufferedBytes(): number {
+    return this.get('SSE_MAX_BUFFERED_BYTES');
+  }
+  /** `{ host, port }` of the unauthenticated metrics listener, or null when there is none. */
+  get metricsPublicBind(): { host: string; port: number } | null {
+    const value = this.get('METRICS_PUBLIC_BIND');
+    const colon = value.lastIndexOf(':');
+    if (colon <= 0) return null;
+    return { host: value.slice(0, colon).replace(/^\[|\]$/g, ''), port: Number(value.slice(colon + 1)) };
+  }
   get downloadMaxDepth(): number {
     return this.get('DOWNLOAD_MAX_DEPTH');
   }

@@ -172,6 +172,28 @@ export class Environment {
   @Min(1000)
   SHUTDOWN_GRACE_MS = 10_000;
 
+  /** How many past events `/events` keeps for clients that reconnect. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(1_000_000)
+  EVENTS_RING_SIZE = 10_000;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(1000)
+  SSE_HEARTBEAT_MS = 15_000;
+
+  /** Unread bytes an SSE client may hold before it is dropped (its memory on the server). */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1024)
+  SSE_MAX_BUFFERED_BYTES = 1_048_576;
+
+  /** `host:port` of an extra listener serving only `/metrics` without auth; empty: none. */
+  @IsOptional()
+  @Matches(/^(|[A-Za-z0-9.:[\]-]+:\d{1,5})$/, { message: 'METRICS_PUBLIC_BIND must look like 127.0.0.1:9464' })
+  METRICS_PUBLIC_BIND = '';
   /** download-zip holds one descriptor per directory level, so this bounds its descriptors too. */
   @Transform(toInt)
   @IsInt()

@@ -1,0 +1,20 @@
+import { MiddlewareConsumer, Module, NestModule, RequestMethod } from '@nestjs/common';
+import { ContainersModule } from '../containers/containers.module';
+import { TerminalModule } from '../terminal/terminal.module';
+import { HttpMetricsMiddleware } from './http-metrics.middleware';
+import { MetricFeeds } from './metric-feeds';
+import { MetricsController } from './metrics.controller';
+import { MetricsRegistryModule } from './metrics-registry.module';
+import { PublicMetricsListener } from './public-metrics-listener';
+
+/** `GET /metrics` and what feeds it. */
+@Module({
+  imports: [MetricsRegistryModule, ContainersModule, TerminalModule],
+  controllers: [MetricsController],
+  providers: [MetricFeeds, HttpMetricsMiddleware, PublicMetricsListener],
+})
+export class MetricsModule implements NestModule {
+  configure(consumer: MiddlewareConsumer): void {
+    consumer.apply(HttpMetricsMiddleware).forRoutes({ path: '*path', method: RequestMethod.ALL });
+  }
+}

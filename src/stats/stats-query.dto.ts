@@ -1,0 +1,9 @@
+import { ApiPropertyOptional } from '@nestjs/swagger';
+import { IsIn, IsOptional } from 'class-validator';
+
+export class StatsQueryDto {
+  @ApiPropertyOptional({ enum: ['true', 'false'], description: 'true: SSE, one `stats` event a second' })
+  @IsOptional()
+  @IsIn(['true', 'false'], { context: { code: 'INVALID_STREAM' }, message: 'stream must be true or false' })
+  stream?: string;
+}

@@ -1,0 +1,46 @@
+import { Controller, Get, Param, Query, Res } from '@nestjs/common';
+import { ApiOkResponse, ApiOperation, ApiParam, ApiProduces, ApiTags } from '@nestjs/swagger';
+import type { Response } from 'express';
+import { Audit } from '../audit/audit.decorator';
+import { ApiErrors } from '../common/http/api-errors.decorator';
+import { StatsQueryDto } from './stats-query.dto';
+import { StatsService } from './stats.service';
+
+const SAMPLE =
+  'A sample: `cpu` (`percent_of_limit`, `percent_of_host`, `limit_cpus`), `memory` (`usage_bytes`, ' +
+  '`limit_bytes`, `percent`), `pids`, `network` (`rx_bytes`, `tx_bytes`), `block_io` (`read_bytes`, ' +
+  '`write_bytes`), `sampled_at`. With `?stream=true`: SSE, one `stats` event a second.';
+
+@ApiTags('live')
+@Controller()
+export class StatsController {
+  constructor(private readonly stats: StatsService) {}
+
+  @Get('containers/:cuid/stats')
+  @Audit('container.stats')
+  @ApiOperation({ summary: "One running container's CPU, memory, pids, network and block I/O", description: SAMPLE })
+  @ApiParam({ name: 'cuid', example: 'c123e4567-e89b-42d3-a456-426614174000' })
+  @ApiProduces('application/json', 'text/event-stream')
+  @ApiOkResponse({ schema: { type: 'object' } })
+  @ApiErrors({
+    400: 'INVALID_STREAM, UNKNOWN_FIELD',
+    404: 'CONTAINER_NOT_FOUND',
+    422: 'CONTAINER_NOT_RUNNING',
+    503: 'DOCKER_UNAVAILABLE, STATS_UNAVAILABLE',
+  })
+  async one(@Param('cuid') cuid: string, @Query() query: StatsQueryDto, @Res() res: Response): Promise<void> {
+    if (query.stream === 'true') await this.stats.stream(cuid, res);
+    else res.json(await this.stats.one(cuid));
+  }
+
+  @Get('stats')
+  @Audit('stats.all')
+  @ApiOperation({ summary: 'The same sample for every running container: { sampled_at, containers: [...] }' })
+  @ApiProduces('application/json', 'text/event-stream')
+  @ApiOkResponse({ schema: { type: 'object' } })
+  @ApiErrors({ 400: 'INVALID_STREAM, UNKNOWN_FIELD', 503: 'DOCKER_UNAVAILABLE' })
+  async all(@Query() query: StatsQueryDto, @Res() res: Response): Promise<void> {
+    if (query.stream === 'true') await this.stats.stream(null, res);
+    else res.json(await this.stats.all());
+  }
+}
