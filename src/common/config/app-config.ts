@@ -71,6 +71,9 @@ export class AppConfig {
   get terminalMaxSessionsPerContainer(): number {
     return this.get('TERMINAL_MAX_SESSIONS_PER_CONTAINER');
   }
+  get terminalStdinMaxQueuedBytes(): number {
+    return this.get('TERMINAL_STDIN_MAX_QUEUED_BYTES');
+  }
   get terminalAllowedOrigins(): string[] {
     return this.get('TERMINAL_ALLOWED_ORIGINS')
       .split(',')
