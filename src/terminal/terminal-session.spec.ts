@@ -322,6 +322,23 @@ describe('TerminalSession', () => {
     expect(ws.terminated).toBe(false);
   });
 
+  it('gives input paused just before a heartbeat a whole further heartbeat', () => {
+    jest.useFakeTimers();
+    const { ws, proc } = fixture({ heartbeatMs: 15_000 });
+    proc.input.holding = true;
+    jest.advanceTimersByTime(15_000); // ping sent; its pong will wait behind the input below
+    ws.client({ type: 'stdin', data: 'x'.repeat(100 * 1024) });
+    jest.advanceTimersByTime(15_000);
+    expect(ws.sent).toEqual([]);
+    expect(ws.terminated).toBe(false);
+    expect(ws.pings).toBe(2);
+    proc.input.takeAll();
+    ws.emit('pong');
+    jest.advanceTimersByTime(15_000);
+    expect(ws.sent).toEqual([]);
+    expect(proc.terminations).toBe(0);
+  });
+
   it('reports an output stream that ended without an exit code as an error frame', () => {
     const { ws, proc } = fixture();
     proc.emitExit(null);

@@ -59,6 +59,7 @@ export class TerminalSession {
   private readonly signals: SignalQueue;
   private heartbeat: NodeJS.Timeout | null = null;
   private alive = true;
+  private inputPausedAtLastBeat = false;
   private ending = false;
   private shuttingDown = false;
   private bytesIn = 0;
@@ -118,11 +119,19 @@ export class TerminalSession {
   }
 
   private beat(): void {
+    const inputPaused = this.input.isPaused;
+    const stalled = inputPaused && this.inputPausedAtLastBeat;
+    this.inputPausedAtLastBeat = inputPaused;
     if (!this.alive) {
-      // While stdin is paused the answer to the ping waits unread behind the input: a process that took
-      // none of it for a whole heartbeat ends the session, so a stalled or vanished client holds nothing long.
-      if (this.input.isPaused) {
+      // While stdin is paused the answer to the ping waits unread behind the input. Input paused for a
+      // whole heartbeat ends the session, so a stalled or vanished client holds nothing long; paused
+      // only since the last beat, the client gets another round.
+      if (stalled) {
         this.abort(new TimeoutError('STDIN_STALLED', 'The process did not read its input; the session is closed'));
+        return;
+      }
+      if (inputPaused) {
+        if (this.ws.readyState === OPEN) this.ws.ping();
         return;
       }
       // A client that did not answer the previous ping is gone (a dead network path never sends a FIN).
