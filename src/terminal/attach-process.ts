@@ -2,7 +2,8 @@ import type { ChildProcess } from 'node:child_process';
 import { killGroup } from '../compose/process-runner';
 import type { OutputStream } from './frames';
 import type { SignalName } from './signals';
-import type { TerminalProcess } from './terminal-process';
+import { streamInput } from './stream-input';
+import type { ProcessInput, TerminalProcess } from './terminal-process';
 
 const ATTACH_GRACE_MS = 5_000;
 
@@ -22,6 +23,7 @@ export interface AttachDeps {
  * own copy of the output is discarded. Neither process is on a pty, so resize does nothing.
  */
 export class AttachProcess implements TerminalProcess {
+  readonly input: ProcessInput;
   private readonly logsClosed: Promise<void>;
   private readonly attachClosed: Promise<void>;
   private detached = false;
@@ -31,7 +33,7 @@ export class AttachProcess implements TerminalProcess {
     this.attachClosed = closed(deps.attach);
     deps.attach.stdout?.resume();
     deps.attach.stderr?.resume();
-    deps.attach.stdin?.on('error', () => undefined);
+    this.input = streamInput(deps.attach.stdin);
   }
 
   onOutput(listener: (stream: OutputStream, chunk: Buffer) => void): void {
@@ -48,10 +50,6 @@ export class AttachProcess implements TerminalProcess {
       })
       .catch(() => null)
       .then(listener);
-  }
-
-  write(data: Buffer): void {
-    this.deps.attach.stdin?.write(data);
   }
 
   resize(): void {

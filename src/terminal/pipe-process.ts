@@ -1,6 +1,7 @@
 import type { ChildProcess } from 'node:child_process';
 import type { OutputStream } from './frames';
-import type { TerminalProcess } from './terminal-process';
+import { streamInput } from './stream-input';
+import type { ProcessInput, TerminalProcess } from './terminal-process';
 import type { SignalName } from './signals';
 
 export interface PipeDeps {
@@ -13,6 +14,7 @@ export interface PipeDeps {
  * discipline turning \n into \r\n), stdout and stderr stay apart, and it streams at pipe speed.
  */
 export class PipeProcess implements TerminalProcess {
+  readonly input: ProcessInput;
   private readonly closed: Promise<number | null>;
   private terminating: Promise<void> | null = null;
 
@@ -20,7 +22,7 @@ export class PipeProcess implements TerminalProcess {
     private readonly child: ChildProcess,
     private readonly deps: PipeDeps,
   ) {
-    child.stdin?.on('error', () => undefined);
+    this.input = streamInput(child.stdin);
     this.closed = new Promise((resolve) => {
       child.once('close', (code: number | null, signal: NodeJS.Signals | null) => resolve(signal ? null : code));
       child.once('error', () => resolve(null));
@@ -35,10 +37,6 @@ export class PipeProcess implements TerminalProcess {
   onExit(listener: (code: number | null) => void): void {
     // 'close' comes after both pipes ended, so the last output is always in before the exit.
     void this.closed.then((code) => listener(code ?? 137));
-  }
-
-  write(data: Buffer): void {
-    if (this.child.stdin?.writable) this.child.stdin.write(data);
   }
 
   resize(): void {

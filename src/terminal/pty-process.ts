@@ -2,7 +2,7 @@ import type { OutputStream } from './frames';
 import type { InContainer, Recorder } from './in-container';
 import type { PtyHandle } from './pty-spawn';
 import type { SignalName } from './signals';
-import type { TerminalProcess } from './terminal-process';
+import type { ProcessInput, TerminalProcess } from './terminal-process';
 
 const LIVENESS_POLL_MS = 50;
 const EXIT_AFTER_SWEEP_MS = 3_000;
@@ -43,8 +43,8 @@ export class PtyProcess implements TerminalProcess {
     this.pty.onExit(({ exitCode, signal }) => listener(signal ? 128 + signal : exitCode));
   }
 
-  write(data: Buffer): void {
-    if (!this.exited) this.pty.write(data);
+  get input(): ProcessInput {
+    return this.pty.input;
   }
 
   resize(cols: number, rows: number): void {

@@ -1,12 +1,15 @@
 import { readSync } from 'node:fs';
 import * as pty from 'node-pty';
+import { FdInput } from './fd-input';
+import type { ProcessInput } from './terminal-process';
 
 /** The part of a node-pty terminal a session uses, so specs can hand in a fake. */
 export interface PtyHandle {
   readonly pid: number;
   onData(listener: (data: Buffer | string) => void): unknown;
   onExit(listener: (event: { exitCode: number; signal?: number }) => void): unknown;
-  write(data: Buffer | string): void;
+  /** stdin of the pty, with what it holds counted (see FdInput). */
+  readonly input: ProcessInput;
   resize(cols: number, rows: number): void;
   pause(): void;
   resume(): void;
@@ -34,9 +37,18 @@ export const spawnPty: PtySpawn = (argv, { cols, rows, env }) => {
   const [file, ...args] = argv;
   if (!file) throw new Error('empty argv');
   const term = pty.spawn(file, args, { name: 'xterm-256color', cols, rows, env, encoding: null });
-  keepOutputAtExit(term);
-  return term;
+  const fd = (term as unknown as { fd?: unknown }).fd;
+  const input = typeof fd === 'number' ? FdInput.forFd(fd) : null;
+  // The input must stop before node-pty closes the descriptor: its number could be reused at once.
+  keepOutputAtExit(term, PTY_DRAIN_LIMIT_MS, () => input?.close());
+  term.onExit(() => input?.close());
+  return Object.assign(term, { input: input ?? unmeteredInput(term) });
 };
+
+/** Without node-pty's descriptor (never seen on Linux), its own writer is used, unmeasured. */
+function unmeteredInput(term: pty.IPty): ProcessInput {
+  return { write: (data) => term.write(data), queuedBytes: 0, onDrained: () => undefined };
+}
 
 interface PtySocket {
   destroyed: boolean;
@@ -58,13 +70,22 @@ interface PtySocket {
  *   output (a paused session meets this: it stops reading, the process exits meanwhile). So at that
  *   end the rest is read straight from the descriptor, which stays open until the socket closes,
  *   and delivered as data before the exit.
- * Both use node-pty's private socket: without one, nothing changes.
+ * Both use node-pty's private socket: without one, nothing changes. `beforeClose` runs just before
+ * the descriptor is closed.
  */
-export function keepOutputAtExit(term: pty.IPty, limitMs = PTY_DRAIN_LIMIT_MS): void {
+export function keepOutputAtExit(
+  term: pty.IPty,
+  limitMs = PTY_DRAIN_LIMIT_MS,
+  beforeClose = (): void => undefined,
+): void {
   const socket = (term as unknown as { _socket?: PtySocket })._socket;
   const fd = (term as unknown as { fd?: unknown }).fd;
   if (!socket || typeof socket.destroy !== 'function' || typeof fd !== 'number') return;
-  const destroyNow = socket.destroy.bind(socket);
+  const destroy = socket.destroy.bind(socket);
+  const destroyNow = (error?: Error): unknown => {
+    beforeClose();
+    return destroy(error);
+  };
   let waiting = false;
   socket.destroy = (error?: Error) => {
     if (error !== undefined || waiting || socket.destroyed || socket.readableEnded) return destroyNow(error);

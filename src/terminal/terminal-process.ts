@@ -1,6 +1,15 @@
 import type { OutputStream } from './frames';
 import type { SignalName } from './signals';
 
+/** Where a session's stdin goes: bytes the process has not taken yet stay counted until it does. */
+export interface ProcessInput {
+  write(data: Buffer): void;
+  /** Bytes accepted and not yet taken by the process. */
+  readonly queuedBytes: number;
+  /** Called each time everything queued has been taken, or dropped because the process is gone. */
+  onDrained(listener: () => void): void;
+}
+
 /**
  * One running thing a socket talks to: a pty running `docker compose exec` (shell, exec) or the pipes
  * following boot.py (attach). The session speaks the protocol; this speaks to Docker.
@@ -10,7 +19,7 @@ export interface TerminalProcess {
   onOutput(listener: (stream: OutputStream, chunk: Buffer) => void): void;
   /** Called once, after the last output; `null` when there is no exit code to report. */
   onExit(listener: (code: number | null) => void): void;
-  write(data: Buffer): void;
+  readonly input: ProcessInput;
   resize(cols: number, rows: number): void;
   signal(name: SignalName): Promise<void>;
   pause(): void;

@@ -1,7 +1,7 @@
 import { EventEmitter } from 'node:events';
 import { ComposeError } from '../common/errors/app-error';
 import type { OutputStream } from './frames';
-import type { TerminalProcess } from './terminal-process';
+import type { ProcessInput, TerminalProcess } from './terminal-process';
 import { SessionSocket, TerminalSession } from './terminal-session';
 
 class FakeSocket extends EventEmitter implements SessionSocket {
@@ -29,20 +29,49 @@ class FakeSocket extends EventEmitter implements SessionSocket {
   ping(): void {
     this.pings += 1;
   }
-  pause(): void {}
-  resume(): void {}
+  readingPaused = false;
+  pause(): void {
+    this.readingPaused = true;
+  }
+  resume(): void {
+    this.readingPaused = false;
+  }
   client(frame: unknown, isBinary = false): void {
     this.emit('message', Buffer.from(typeof frame === 'string' ? frame : JSON.stringify(frame)), isBinary);
   }
 }
 
-class FakeProcess implements TerminalProcess {
+/** stdin of a fake process: takes everything at once unless `holding`. */
+class FakeInput implements ProcessInput {
   written: Buffer[] = [];
+  queuedBytes = 0;
+  holding = false;
+  private drained: (() => void)[] = [];
+  write(data: Buffer): void {
+    this.written.push(data);
+    if (this.holding) this.queuedBytes += data.length;
+  }
+  onDrained(listener: () => void): void {
+    this.drained.push(listener);
+  }
+  takeAll(): void {
+    this.queuedBytes = 0;
+    this.drained.forEach((l) => l());
+  }
+}
+
+class FakeProcess implements TerminalProcess {
+  readonly input = new FakeInput();
+  get written(): Buffer[] {
+    return this.input.written;
+  }
   resized: [number, number][] = [];
   signals: string[] = [];
   paused = false;
   terminations = 0;
   signalError: Error | null = null;
+  /** While set, signal deliveries stay open until it resolves. */
+  signalGate: Promise<void> | null = null;
   private out: ((stream: OutputStream, chunk: Buffer) => void) | null = null;
   private exit: ((code: number | null) => void) | null = null;
 
@@ -60,7 +89,8 @@ class FakeProcess implements TerminalProcess {
   }
   signal(name: string): Promise<void> {
     this.signals.push(name);
-    return this.signalError ? Promise.reject(this.signalError) : Promise.resolve();
+    if (this.signalError) return Promise.reject(this.signalError);
+    return this.signalGate ?? Promise.resolve();
   }
   pause(): void {
     this.paused = true;
@@ -82,13 +112,16 @@ class FakeProcess implements TerminalProcess {
   }
 }
 
-function fixture(options: Partial<{ heartbeatMs: number; highWaterMark: number; lowWaterMark: number }> = {}) {
+function fixture(
+  options: Partial<{ heartbeatMs: number; highWaterMark: number; lowWaterMark: number; maxQueuedInput: number }> = {},
+) {
   const ws = new FakeSocket();
   const proc = new FakeProcess();
   const session = new TerminalSession(ws, proc, {
     requestId: 'req-1',
     withStack: false,
     heartbeatMs: 60_000,
+    maxQueuedInput: 4 * 1024 * 1024,
     ...options,
   });
   session.start();
@@ -229,6 +262,81 @@ describe('TerminalSession', () => {
     await done;
     expect(ws.sent).toEqual([{ type: 'exit', code: 129 }]);
     expect(ws.closedWith).toBe(1001);
+  });
+
+  it('delivers a flood of signals one at a time, and finishes only once the delivery under way has ended', async () => {
+    const { ws, proc, session } = fixture();
+    let delivered: () => void = () => undefined;
+    proc.signalGate = new Promise((resolve) => (delivered = resolve));
+    for (let i = 0; i < 150; i += 1) ws.client({ type: 'signal', name: 'WINCH' });
+    ws.client({ type: 'signal', name: 'INT' });
+    expect(proc.signals).toEqual(['WINCH']);
+    proc.emitExit(0);
+    await new Promise(setImmediate);
+    expect(ws.closedWith).toBeNull(); // the slot is held while a signal process still runs
+    delivered();
+    await session.finished;
+    expect(proc.signals).toEqual(['WINCH']); // what waited was dropped at the end
+    expect(ws.closedWith).toBe(1000);
+  });
+
+  it('stops reading the socket while the process does not take its input, and reads again once it did', () => {
+    const { ws, proc } = fixture();
+    proc.input.holding = true;
+    ws.client({ type: 'stdin', data: 'x'.repeat(100 * 1024) });
+    expect(ws.readingPaused).toBe(true);
+    proc.input.takeAll();
+    expect(ws.readingPaused).toBe(false);
+  });
+
+  it('closes with STDIN_QUEUE_FULL when a frame would queue more than the cap', async () => {
+    const { ws, proc, session } = fixture({ maxQueuedInput: 64 * 1024 });
+    proc.input.holding = true;
+    ws.client({ type: 'stdin', data: 'x'.repeat(40 * 1024) });
+    ws.client({ type: 'stdin', data: 'x'.repeat(40 * 1024) });
+    expect(ws.sent[0]).toMatchObject({
+      type: 'error',
+      error: { code: 'STDIN_QUEUE_FULL', error: 'validation_error', status: 413, details: { limit: 64 * 1024 } },
+    });
+    expect(proc.written).toHaveLength(1);
+    expect(proc.terminations).toBe(1);
+    expect(ws.readingPaused).toBe(false); // the client's close frame must get through
+    proc.emitExit(137);
+    expect((await session.finished).bytesIn).toBe(40 * 1024);
+    expect(ws.closedWith).toBe(1000);
+  });
+
+  it('ends with STDIN_STALLED a session whose process took none of its input for a whole heartbeat', () => {
+    jest.useFakeTimers();
+    const { ws, proc } = fixture({ heartbeatMs: 15_000 });
+    proc.input.holding = true;
+    ws.client({ type: 'stdin', data: 'x'.repeat(100 * 1024) });
+    jest.advanceTimersByTime(15_000); // ping; the pong waits behind the unread input
+    jest.advanceTimersByTime(15_000);
+    expect(ws.sent[0]).toMatchObject({
+      type: 'error',
+      error: { code: 'STDIN_STALLED', error: 'timeout', status: 408 },
+    });
+    expect(proc.terminations).toBe(1);
+    expect(ws.readingPaused).toBe(false);
+    expect(ws.terminated).toBe(false);
+  });
+
+  it('gives input paused just before a heartbeat a whole further heartbeat', () => {
+    jest.useFakeTimers();
+    const { ws, proc } = fixture({ heartbeatMs: 15_000 });
+    proc.input.holding = true;
+    jest.advanceTimersByTime(15_000); // ping sent; its pong will wait behind the input below
+    ws.client({ type: 'stdin', data: 'x'.repeat(100 * 1024) });
+    jest.advanceTimersByTime(15_000);
+    expect(ws.sent).toEqual([]);
+    expect(ws.terminated).toBe(false);
+    expect(ws.pings).toBe(2);
+    proc.input.takeAll();
+    ws.emit('pong');
+    jest.advanceTimersByTime(15_000);
+    expect(ws.sent).toEqual([]);
+    expect(proc.terminations).toBe(0);
   });
 
   it('reports an output stream that ended without an exit code as an error frame', () => {

@@ -1,8 +1,10 @@
-import { AppError, ComposeError, ValidationError } from '../common/errors/app-error';
+import { AppError, ComposeError, TimeoutError, ValidationError } from '../common/errors/app-error';
 import { toErrorBody } from '../common/errors/error-body';
 import { toAppError } from '../common/errors/to-app-error';
 import { FlowControl, HIGH_WATER_MARK, LOW_WATER_MARK } from './flow-control';
 import { ClientFrame, errorFrame, exitFrame, OutputStream, outputFrame, parseClientFrame } from './frames';
+import { InputFlow } from './input-flow';
+import { SignalQueue } from './signal-queue';
 import type { TerminalProcess } from './terminal-process';
 import { Utf8Chunker } from './utf8-chunker';
 
@@ -28,6 +30,8 @@ export interface SessionOptions {
   requestId: string;
   withStack: boolean;
   heartbeatMs: number;
+  /** Most stdin bytes held for a process that does not take them (TERMINAL_STDIN_MAX_QUEUED_BYTES). */
+  maxQueuedInput: number;
   highWaterMark?: number;
   lowWaterMark?: number;
 }
@@ -51,8 +55,11 @@ export class TerminalSession {
     stderr: new Utf8Chunker(),
   };
   private readonly flow: FlowControl;
+  private readonly input: InputFlow;
+  private readonly signals: SignalQueue;
   private heartbeat: NodeJS.Timeout | null = null;
   private alive = true;
+  private inputPausedAtLastBeat = false;
   private ending = false;
   private shuttingDown = false;
   private bytesIn = 0;
@@ -69,6 +76,11 @@ export class TerminalSession {
       proc,
       options.highWaterMark ?? HIGH_WATER_MARK,
       options.lowWaterMark ?? LOW_WATER_MARK,
+    );
+    this.input = new InputFlow(ws, proc.input, options.maxQueuedInput);
+    this.signals = new SignalQueue(
+      (name) => proc.signal(name),
+      (err) => this.sendError(toAppError(err)),
     );
   }
 
@@ -95,12 +107,34 @@ export class TerminalSession {
   private end(): void {
     if (this.ending) return;
     this.ending = true;
+    this.input.close();
+    void this.signals.close();
     void this.proc.terminate();
   }
 
+  /** Ends the session over a client's misuse: the error frame first, then the usual end. */
+  private abort(err: AppError): void {
+    this.sendError(err);
+    this.end();
+  }
+
   private beat(): void {
-    // A client that did not answer the previous ping is gone (a dead network path never sends a FIN).
+    const inputPaused = this.input.isPaused;
+    const stalled = inputPaused && this.inputPausedAtLastBeat;
+    this.inputPausedAtLastBeat = inputPaused;
     if (!this.alive) {
+      // While stdin is paused the answer to the ping waits unread behind the input. Input paused for a
+      // whole heartbeat ends the session, so a stalled or vanished client holds nothing long; paused
+      // only since the last beat, the client gets another round.
+      if (stalled) {
+        this.abort(new TimeoutError('STDIN_STALLED', 'The process did not read its input; the session is closed'));
+        return;
+      }
+      if (inputPaused) {
+        if (this.ws.readyState === OPEN) this.ws.ping();
+        return;
+      }
+      // A client that did not answer the previous ping is gone (a dead network path never sends a FIN).
       this.ws.terminate();
       return;
     }
@@ -118,14 +152,20 @@ export class TerminalSession {
     }
     switch (frame.type) {
       case 'stdin':
-        this.bytesIn += frame.data.length;
-        this.proc.write(frame.data);
+        try {
+          this.input.push(frame.data);
+          this.bytesIn += frame.data.length;
+        } catch (err) {
+          this.abort(toAppError(err));
+        }
         return;
       case 'resize':
+        // An ioctl on the local pty: no process is started, and the kernel merges the SIGWINCHs the
+        // CLI has not handled yet, so a flood of resizes costs the CLI at most one resize call at a time.
         this.proc.resize(frame.cols, frame.rows);
         return;
       case 'signal':
-        this.proc.signal(frame.name).catch((err: unknown) => this.sendError(toAppError(err)));
+        this.signals.push(frame.name);
         return;
       case 'close':
         this.end();
@@ -141,6 +181,8 @@ export class TerminalSession {
 
   private exited(code: number | null): void {
     if (this.heartbeat) clearInterval(this.heartbeat);
+    this.input.close();
+    const signalsDone = this.signals.close();
     for (const stream of ['stdout', 'stderr'] as const) {
       const rest = this.chunkers[stream].flush();
       if (rest) this.send(outputFrame(stream, rest));
@@ -150,14 +192,14 @@ export class TerminalSession {
       this.sendError(new ComposeError('OUTPUT_STREAM_ENDED', 'The output stream ended while the container still runs'));
     }
     // The session is over only once whatever it left running in the container (a `sleep &`) is gone
-    // too, and only then is the socket closed: a client that sees the close may open a new session
-    // at once, and must not meet this one still holding its slot.
+    // too, and its last signal delivery has ended, and only then is the socket closed: a client that
+    // sees the close may open a new session at once, and must not meet this one still holding its slot.
     const summary = { exitCode: code, bytesIn: this.bytesIn, bytesOut: this.bytesOut };
     const over = (): void => {
       this.resolveFinished(summary);
       if (this.ws.readyState === OPEN) this.ws.close(this.shuttingDown ? CLOSE_GOING_AWAY : CLOSE_NORMAL);
     };
-    this.proc.terminate().then(over, over);
+    void Promise.allSettled([this.proc.terminate(), signalsDone]).then(over);
   }
 
   private sendError(err: AppError): void {

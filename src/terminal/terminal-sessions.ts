@@ -55,6 +55,7 @@ export class TerminalSessions {
         requestId: facts.requestId,
         withStack: this.config.isDevelopment,
         heartbeatMs: HEARTBEAT_MS,
+        maxQueuedInput: this.config.terminalStdinMaxQueuedBytes,
       });
     } catch (err) {
       slot?.release();

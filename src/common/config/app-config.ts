@@ -88,6 +88,9 @@ export class AppConfig {
   get terminalMaxSessionsPerContainer(): number {
     return this.get('TERMINAL_MAX_SESSIONS_PER_CONTAINER');
   }
+  get terminalStdinMaxQueuedBytes(): number {
+    return this.get('TERMINAL_STDIN_MAX_QUEUED_BYTES');
+  }
   /** ALLOWED_ORIGINS joined with its older name TERMINAL_ALLOWED_ORIGINS; used by REST writes and terminals. */
   get allowedOrigins(): string[] {
     return [this.get('ALLOWED_ORIGINS'), this.get('TERMINAL_ALLOWED_ORIGINS')]

@@ -162,6 +162,12 @@ export class Environment {
   @Min(1)
   TERMINAL_MAX_SESSIONS_PER_CONTAINER = 10;
 
+  /** stdin bytes one session may hold for a process that does not read them; a frame beyond it closes the session. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(64 * 1024)
+  TERMINAL_STDIN_MAX_QUEUED_BYTES = 4 * 1024 * 1024;
+
   /** Older name of ALLOWED_ORIGINS, still honoured (the two lists are joined). */
   @IsOptional()
   @IsString()
