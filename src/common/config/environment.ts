@@ -4,6 +4,9 @@ import { IsIn, IsInt, IsNotEmpty, IsOptional, IsString, Matches, Max, Min, valid
 const toInt = ({ value }: { value: unknown }): unknown =>
   typeof value === 'string' && /^\d+$/.test(value.trim()) ? Number(value) : value;
 
+/** Longest ttl_s / idle_stop_s: ten years. */
+export const MAX_LIFETIME_S = 315_360_000;
+
 /** Every setting the service reads from the environment (or `.env`), validated once at boot. */
 export class Environment {
   @IsString()
@@ -97,6 +100,36 @@ export class Environment {
   @IsInt()
   @Min(1000)
   SHUTDOWN_GRACE_MS = 10_000;
+
+  /** Service state that is not a project (the Idempotency-Key store); empty: `state` beside COMPOSE_PROJECTS_DIR. */
+  @IsOptional()
+  @IsString()
+  STATE_DIR = '';
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(60)
+  IDEMPOTENCY_TTL_S = 86_400;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(600)
+  IDEMPOTENCY_WAIT_S = 30;
+
+  /** 0: containers get no TTL unless a request sets one. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(MAX_LIFETIME_S)
+  DEFAULT_TTL_S = 0;
+
+  /** 0: containers are never idle-stopped unless a request sets idle_stop_s. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(MAX_LIFETIME_S)
+  DEFAULT_IDLE_STOP_S = 0;
 }
 
 /**
