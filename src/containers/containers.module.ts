@@ -1,8 +1,11 @@
 import { Module } from '@nestjs/common';
+import { APP_INTERCEPTOR } from '@nestjs/core';
+import { ContainerEtagInterceptor } from './container-etag.interceptor';
 import { ContainerLocks } from './container-locks';
 import { ContainersBootstrap } from './containers.bootstrap';
 import { ContainersController } from './containers.controller';
 import { ContainersService } from './containers.service';
+import { CreateOrResume } from './create-or-resume';
 import { ImageChecker } from './image-checker';
 import { LifecycleController } from './lifecycle.controller';
 import { LifecycleService } from './lifecycle.service';
@@ -19,7 +22,9 @@ import { StateCache } from './state-cache';
     ImageChecker,
     ContainerLocks,
     ContainersBootstrap,
+    CreateOrResume,
+    { provide: APP_INTERCEPTOR, useClass: ContainerEtagInterceptor },
   ],
-  exports: [ContainersService, ContainerLocks],
+  exports: [ContainersService, ContainerLocks, LifecycleService, ProjectStore, StateCache],
 })
 export class ContainersModule {}
