@@ -6,6 +6,8 @@ import { ComposeModule } from './compose/compose.module';
 import { ContainersModule } from './containers/containers.module';
 import { FilesModule } from './files/files.module';
 import { HealthModule } from './health/health.module';
+import { IdempotencyModule } from './idempotency/idempotency.module';
+import { ReaperModule } from './reaper/reaper.module';
 import { TerminalModule } from './terminal/terminal.module';
 
 @Module({
@@ -13,11 +15,15 @@ import { TerminalModule } from './terminal/terminal.module';
     CommonModule,
     AuditModule,
     AuthModule,
+    // Before every module whose interceptors shape answers: global interceptors nest in the order their
+    // modules are scanned, and idempotency must store and replay the final answer.
+    IdempotencyModule,
     ComposeModule,
     HealthModule,
     ContainersModule,
     FilesModule,
     TerminalModule,
+    ReaperModule,
   ],
 })
 export class AppModule {}

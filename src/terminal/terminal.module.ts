@@ -22,6 +22,6 @@ import { TerminalGateway } from './terminal.gateway';
     TerminalUpgradeRouter,
     TerminalGateway,
   ],
-  exports: [TerminalUpgradeRouter],
+  exports: [TerminalUpgradeRouter, SessionRegistry],
 })
 export class TerminalModule {}
