@@ -65,9 +65,11 @@ describe('KeyStore', () => {
     expect(next.claim(request())).toEqual({ kind: 'busy', fingerprint: 'f1' });
   });
 
-  it('refuses to resume a crashed run for a different body', () => {
+  it('refuses to resume a crashed run for a different body, method or path', () => {
     open().claim(request());
     expect(open().claim(request({ fingerprint: 'other' }))).toEqual({ kind: 'reused' });
+    expect(open().claim(request({ fingerprint: null, path: '/elsewhere' }))).toEqual({ kind: 'reused' });
+    expect(open().claim(request({ method: 'PATCH' }))).toEqual({ kind: 'reused' });
   });
 
   it('lets a released key run again with its reserved id', () => {

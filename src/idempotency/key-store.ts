@@ -33,6 +33,8 @@ export type Claim =
   | { kind: 'reused' };
 
 interface Row {
+  method: string;
+  path: string;
   fingerprint: string | null;
   state: 'running' | 'done';
   owner: string | null;
@@ -132,10 +134,10 @@ export class KeyStore implements OnModuleInit, OnApplicationShutdown {
       }
       if (row.owner === this.bootId) return { kind: 'busy', fingerprint: row.fingerprint };
       // Left by a crashed process, or released after an answer that settled nothing (5xx): resume it,
-      // with the same reserved id, as long as it is the same request.
-      if (req.fingerprint !== null && row.fingerprint !== null && row.fingerprint !== req.fingerprint) {
-        return { kind: 'reused' };
-      }
+      // with the same reserved id, as long as it is the same request (a streamed body's digest may not be
+      // known on either side yet; method and path always are).
+      const otherBody = req.fingerprint !== null && row.fingerprint !== null && row.fingerprint !== req.fingerprint;
+      if (otherBody || row.method !== req.method || row.path !== req.path) return { kind: 'reused' };
       db.prepare(
         'UPDATE idempotency_keys SET owner = ?, fingerprint = COALESCE(?, fingerprint) WHERE user = ? AND key = ?',
       ).run(this.bootId, req.fingerprint, req.user, req.key);
