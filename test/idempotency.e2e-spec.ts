@@ -182,6 +182,32 @@ describe('Idempotency-Key and optimistic concurrency (real app, real Docker engi
     });
   });
 
+  it('documents the headers, codes and fields in the OpenAPI document', async () => {
+    const doc = (await t.http().get('/openapi.json').expect(200)).body;
+    const params = (op: { parameters?: { name: string; in: string }[] }) =>
+      (op.parameters ?? []).filter((p) => p.in === 'header').map((p) => p.name);
+    const create = doc.paths['/containers'].post;
+    expect(params(create)).toContain('Idempotency-Key');
+    expect(create.responses['201'].headers).toHaveProperty('ETag');
+    expect(create.responses['409'].description).toEqual(expect.stringContaining('PORT_CONFLICT'));
+    expect(create.responses['409'].description).toEqual(expect.stringContaining('IDEMPOTENCY_IN_PROGRESS'));
+    expect(create.responses['422'].description).toEqual(expect.stringContaining('IDEMPOTENCY_KEY_REUSED'));
+    const patch = doc.paths['/containers/{cuid}'].patch;
+    expect(params(patch)).toEqual(expect.arrayContaining(['Idempotency-Key', 'If-Match']));
+    expect(patch.responses['412'].description).toEqual(expect.stringContaining('PRECONDITION_FAILED'));
+    expect(params(doc.paths['/containers/{cuid}/ports'].patch)).toContain('If-Match');
+    for (const route of ['start', 'stop', 'restart', 'pause', 'unpause', 'upload-zip', 'keepalive']) {
+      expect(params(doc.paths[`/containers/{cuid}/${route}`].post)).toContain('Idempotency-Key');
+    }
+    expect(params(doc.paths['/containers/{cuid}'].delete)).toContain('Idempotency-Key');
+    expect(Object.keys(doc.components.schemas.ContainerDto.properties)).toEqual(
+      expect.arrayContaining(['ttl_s', 'expires_at', 'idle_stop_s', 'idle_stop_at']),
+    );
+    expect(Object.keys(doc.components.schemas.CreateContainerDto.properties)).toEqual(
+      expect.arrayContaining(['ttl_s', 'idle_stop_s']),
+    );
+  });
+
   describe('ETag and If-Match', () => {
     it('every one-container answer carries the version; status changes do not change it', async () => {
       const created = await t.http().post('/containers').send({ image: TEST_IMAGE }).expect(201);

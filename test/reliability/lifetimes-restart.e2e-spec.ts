@@ -48,7 +48,10 @@ describe('reliability: lifetimes across restarts', () => {
 
   /** The reaper's audit entry for a container: applied by `system`, naming the deadline it enforced. */
   async function reaperEntry(action: string, cuid: string): Promise<Record<string, unknown> | undefined> {
-    await until(async () => readFileSync(path.join(service.logDir, 'actions.jsonl'), 'utf8').includes(action), action);
+    await until(
+      () => Promise.resolve(readFileSync(path.join(service.logDir, 'actions.jsonl'), 'utf8').includes(action)),
+      action,
+    );
     return readFileSync(path.join(service.logDir, 'actions.jsonl'), 'utf8')
       .split('\n')
       .filter((l) => l !== '')
