@@ -53,6 +53,10 @@ describe('containers lifecycle (real app, real Docker engine)', () => {
       status: 'created',
       created_at: expect.any(String),
       updated_at: expect.any(String),
+      ttl_s: null,
+      expires_at: null,
+      idle_stop_s: null,
+      idle_stop_at: null,
     });
     const cuid = res.body.cuid as string;
     const compose = readFileSync(path.join(t.projectsDir, cuid, 'compose.yaml'), 'utf8');

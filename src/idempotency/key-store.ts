@@ -1,7 +1,7 @@
 import { Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import Database from 'better-sqlite3';
 import { randomUUID } from 'node:crypto';
-import { mkdirSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync } from 'node:fs';
 import * as path from 'node:path';
 import { AppConfig } from '../common/config/app-config';
 
@@ -69,6 +69,9 @@ export class KeyStore implements OnModuleInit, OnApplicationShutdown {
 
   onModuleInit(): void {
     mkdirSync(path.dirname(this.file), { recursive: true, mode: 0o750 });
+    // Stored answers hold what container answers hold (env values): owner-only, like compose.yaml's
+    // directory. SQLite gives its -wal and -shm files the database file's mode.
+    closeSync(openSync(this.file, 'a', 0o600));
     const db = new Database(this.file);
     db.pragma('journal_mode = WAL');
     db.pragma('synchronous = FULL');

@@ -6,11 +6,11 @@ import type { ContainerSpec } from '../containers/container.types';
 
 /** Persisting every touch would write the disk on every request; a restart loses at most this much. */
 const PERSIST_EVERY_MS = 5_000;
-const ACTIVITY_FILE = '.activity';
+const ACTIVITY_FILE = 'last-activity';
 
 /**
  * When each container was last used (API calls, open terminals), for idle auto-stop. Kept in memory
- * and persisted as the modification time of `<project>/.activity`, so deadlines survive a restart
+ * and persisted as the modification time of `<project>/last-activity`, so deadlines survive a restart
  * and a container that went idle while the service was down is stopped at boot.
  */
 @Injectable()
