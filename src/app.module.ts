@@ -12,6 +12,8 @@ import { LogsModule } from './logs/logs.module';
 import { MetricsRegistryModule } from './metrics/metrics-registry.module';
 import { MetricsModule } from './metrics/metrics.module';
 import { StatsModule } from './stats/stats.module';
+import { IdempotencyModule } from './idempotency/idempotency.module';
+import { ReaperModule } from './reaper/reaper.module';
 import { TerminalModule } from './terminal/terminal.module';
 
 @Module({
@@ -19,6 +21,9 @@ import { TerminalModule } from './terminal/terminal.module';
     CommonModule,
     AuditModule,
     AuthModule,
+    // Before every module whose interceptors shape answers: global interceptors nest in the order their
+    // modules are scanned, and idempotency must store and replay the final answer.
+    IdempotencyModule,
     ComposeModule,
     NetworkModule,
     HealthModule,
@@ -30,6 +35,7 @@ import { TerminalModule } from './terminal/terminal.module';
     EventsModule,
     LogsModule,
     StatsModule,
+    ReaperModule,
   ],
 })
 export class AppModule {}

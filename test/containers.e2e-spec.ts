@@ -54,6 +54,10 @@ describe('containers lifecycle (real app, real Docker engine)', () => {
       disk_usage: { app_bytes: null, complete: false, measured_at: null },
       created_at: expect.any(String),
       updated_at: expect.any(String),
+      ttl_s: null,
+      expires_at: null,
+      idle_stop_s: null,
+      idle_stop_at: null,
     });
     const cuid = res.body.cuid as string;
     const compose = readFileSync(path.join(t.projectsDir, cuid, 'compose.yaml'), 'utf8');

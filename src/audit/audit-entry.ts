@@ -15,5 +15,9 @@ export interface AuditEntry {
   error?: string;
   code?: string;
   compose: ComposeCallRecord[];
+  /** The Idempotency-Key the request carried (routes that honour one). */
+  idempotency_key?: string;
+  /** True when the answer was replayed from the key's first request. */
+  idempotency_replayed?: boolean;
   [extra: string]: unknown;
 }

@@ -44,6 +44,8 @@ export class RequestAuditMiddleware implements NestMiddleware {
         duration_ms: Math.round(performance.now() - state.startedAt),
         ...(state.errorId ? { error: state.errorId, code: state.errorCode } : {}),
         compose: state.compose,
+        ...(state.idempotencyKey === undefined ? {} : { idempotency_key: state.idempotencyKey }),
+        ...(state.idempotencyReplayed ? { idempotency_replayed: true } : {}),
       });
     };
     res.once('finish', writeOnce);

@@ -17,6 +17,10 @@ export interface RequestState {
   compose: ComposeCallRecord[];
   errorCode?: string;
   errorId?: string;
+  /** The request's Idempotency-Key, on routes that honour it. */
+  idempotencyKey?: string;
+  /** The answer was a stored one, replayed for a repeated key. */
+  idempotencyReplayed?: boolean;
 }
 
 /**

@@ -81,6 +81,9 @@ export function renderComposeFile(spec: ContainerSpec, ctx: RenderContext): stri
       command: spec.command,
       created_at: spec.created_at,
       updated_at: spec.updated_at,
+      ttl_s: spec.ttl_s,
+      expires_at: spec.expires_at,
+      idle_stop_s: spec.idle_stop_s,
     },
   };
   return stringify(escapeDollars(doc), { defaultStringType: 'QUOTE_DOUBLE', defaultKeyType: 'PLAIN', lineWidth: 0 });
@@ -102,6 +105,9 @@ export function parseComposeFile(cuid: string, text: string): ContainerSpec {
     command: (meta.command ?? null) as string[] | null,
     created_at: String(meta.created_at),
     updated_at: String(meta.updated_at),
+    ttl_s: meta.ttl_s as number | null | undefined,
+    expires_at: meta.expires_at as string | null | undefined,
+    idle_stop_s: meta.idle_stop_s as number | null | undefined,
   };
 }
 

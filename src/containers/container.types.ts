@@ -26,6 +26,11 @@ export interface ContainerSpec {
   command: string[] | null;
   created_at: string;
   updated_at: string;
+  /** Lifetime (see src/reaper): delete at expires_at, set from ttl_s at create or at the PATCH that set it. */
+  ttl_s?: number | null;
+  expires_at?: string | null;
+  /** Stop a running container after this long without API calls or open terminals. */
+  idle_stop_s?: number | null;
 }
 
 /** Space /app takes on the host, measured in the background (never on a request's path). */

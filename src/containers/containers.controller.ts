@@ -1,13 +1,17 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
+import { Body, Controller, Delete, Get, Headers, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
 import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import { Audit } from '../audit/audit.decorator';
 import { ApiErrors } from '../common/http/api-errors.decorator';
+import { Idempotent, Reserved } from '../idempotency/idempotent.decorator';
 import type { Container } from './container.types';
 import { ContainersService, UpdateResult } from './containers.service';
+import { CreateOrResume } from './create-or-resume';
 import { CreateContainerDto } from './dto/create-container.dto';
 import { ListQueryDto } from './dto/list-query.dto';
 import { PortsDto } from './dto/port.dto';
 import { UpdateContainerDto } from './dto/update-container.dto';
+import { ApiIfMatch, ETAG_HEADER } from './dto/version-headers';
 import { ContainerDto, ContainerPageDto, ContainerStatusDto, DeletedDto, UpdateResultDto } from './dto/responses.dto';
 import type { Page } from './container-page';
 
@@ -18,20 +22,26 @@ const VALIDATION =
 @ApiParam({ name: 'cuid', required: false, example: 'c123e4567-e89b-42d3-a456-426614174000' })
 @Controller('containers')
 export class ContainersController {
-  constructor(private readonly containers: ContainersService) {}
+  constructor(
+    private readonly containers: ContainersService,
+    private readonly creator: CreateOrResume,
+  ) {}
 
   @Post()
   @Audit('container.create')
   @ApiOperation({ summary: 'Create a container (compose project) in the created state' })
-  @ApiCreatedResponse({ type: ContainerDto })
+  @ApiCreatedResponse({ type: ContainerDto, headers: ETAG_HEADER })
+  // The cuid is chosen and recorded with the key before anything is created, so a retry after a crash
+  // finishes that same container.
+  @Idempotent({ reserve: () => `c${randomUUID()}` })
   @ApiErrors({
     400: VALIDATION,
     409: 'PORT_CONFLICT',
     500: 'COMPOSE_FAILED, PROJECT_WRITE_FAILED',
     503: 'DOCKER_UNAVAILABLE',
   })
-  create(@Body() dto: CreateContainerDto): Promise<Container> {
-    return this.containers.create(dto);
+  create(@Body() dto: CreateContainerDto, @Reserved() cuid?: string): Promise<Container> {
+    return this.creator.create(dto, cuid);
   }
 
   @Get()
@@ -45,7 +55,7 @@ export class ContainersController {
 
   @Get(':cuid')
   @Audit('container.get')
-  @ApiOkResponse({ type: ContainerDto })
+  @ApiOkResponse({ type: ContainerDto, headers: ETAG_HEADER })
   @ApiErrors({ 404: 'CONTAINER_NOT_FOUND', 503: 'DOCKER_UNAVAILABLE' })
   get(@Param('cuid') cuid: string): Promise<Container> {
     return this.containers.get(cuid);
@@ -62,25 +72,45 @@ export class ContainersController {
   @Patch(':cuid')
   @Audit('container.update')
   @ApiOperation({ summary: 'Change env (null removes), tags (replace), resources (merge), image, command' })
-  @ApiOkResponse({ type: UpdateResultDto })
-  @ApiErrors({ 400: VALIDATION, 404: 'CONTAINER_NOT_FOUND', 409: 'PORT_BIND_FAILED', 500: 'COMPOSE_FAILED' })
-  update(@Param('cuid') cuid: string, @Body() dto: UpdateContainerDto): Promise<UpdateResult> {
-    return this.containers.update(cuid, dto);
+  @ApiOkResponse({ type: UpdateResultDto, headers: ETAG_HEADER })
+  @ApiIfMatch()
+  @Idempotent()
+  @ApiErrors({
+    400: VALIDATION,
+    404: 'CONTAINER_NOT_FOUND',
+    409: 'PORT_BIND_FAILED',
+    412: 'PRECONDITION_FAILED',
+    500: 'COMPOSE_FAILED',
+  })
+  update(
+    @Param('cuid') cuid: string,
+    @Body() dto: UpdateContainerDto,
+    @Headers('if-match') ifMatch?: string,
+  ): Promise<UpdateResult> {
+    return this.containers.update(cuid, dto, ifMatch);
   }
 
   @Patch(':cuid/ports')
   @Audit('container.ports')
   @ApiOperation({ summary: 'Replace the port list' })
-  @ApiOkResponse({ type: UpdateResultDto })
+  @ApiOkResponse({ type: UpdateResultDto, headers: ETAG_HEADER })
+  @ApiIfMatch()
+  @Idempotent()
   @ApiErrors({
     400: 'INVALID_PORT, INVALID_PROTOCOL, INVALID_HOST_IP, DUPLICATE_HOST_PORT',
     404: 'CONTAINER_NOT_FOUND',
     409: 'PORT_CONFLICT, PORT_BIND_FAILED',
+    412: 'PRECONDITION_FAILED',
   })
-  updatePorts(@Param('cuid') cuid: string, @Body() dto: PortsDto): Promise<UpdateResult> {
+  updatePorts(
+    @Param('cuid') cuid: string,
+    @Body() dto: PortsDto,
+    @Headers('if-match') ifMatch?: string,
+  ): Promise<UpdateResult> {
     return this.containers.updatePorts(
       cuid,
       dto.ports.map((p) => ({ ...p, protocol: p.protocol ?? 'tcp' })),
+      ifMatch,
     );
   }
 
@@ -88,6 +118,7 @@ export class ContainersController {
   @HttpCode(200)
   @Audit('container.delete')
   @ApiOkResponse({ type: DeletedDto })
+  @Idempotent()
   @ApiErrors({ 404: 'CONTAINER_NOT_FOUND', 500: 'COMPOSE_FAILED, PROJECT_DELETE_FAILED' })
   remove(@Param('cuid') cuid: string): Promise<{ cuid: string; deleted: true }> {
     return this.containers.remove(cuid);

@@ -1,9 +1,12 @@
 import { Module } from '@nestjs/common';
+import { APP_INTERCEPTOR } from '@nestjs/core';
+import { ContainerEtagInterceptor } from './container-etag.interceptor';
 import { ContainerLocks } from './container-locks';
 import { ContainersBootstrap } from './containers.bootstrap';
 import { ContainersController } from './containers.controller';
 import { ContainersService } from './containers.service';
 import { TreeRemover } from '../common/fs/tree-remover';
+import { CreateOrResume } from './create-or-resume';
 import { ImageChecker } from './image-checker';
 import { LeftoverSweeper } from './leftover-sweeper';
 import { LifecycleController } from './lifecycle.controller';
@@ -29,7 +32,9 @@ import { TreeMeter } from './tree-meter';
     ResourcePolicy,
     AppUsage,
     TreeMeter,
+    CreateOrResume,
+    { provide: APP_INTERCEPTOR, useClass: ContainerEtagInterceptor },
   ],
-  exports: [ContainersService, ContainerLocks, StateCache],
+  exports: [ContainersService, ContainerLocks, LifecycleService, ProjectStore, StateCache],
 })
 export class ContainersModule {}

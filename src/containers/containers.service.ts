@@ -12,7 +12,9 @@ import type { Container, ContainerSpec, ContainerStatus, PortMapping } from './c
 import type { CreateContainerDto } from './dto/create-container.dto';
 import type { ListQueryDto } from './dto/list-query.dto';
 import type { UpdateContainerDto } from './dto/update-container.dto';
+import { assertIfMatch } from './etag';
 import { ImageChecker } from './image-checker';
+import { lifetimesOnCreate, lifetimesOnUpdate } from './lifetimes';
 import { asBindFailure, assertNoPortConflict, normalizePorts } from './port-rules';
 import { ContainerNetwork } from '../network/container-network';
 import { ProjectStore } from './project-store';
@@ -38,10 +40,11 @@ export class ContainersService {
     private readonly network: ContainerNetwork,
   ) {}
 
-  async create(dto: CreateContainerDto): Promise<Container> {
+  /** `cuid`: one reserved beforehand (an Idempotency-Key's); a fresh one otherwise. */
+  async create(dto: CreateContainerDto, cuid = `c${randomUUID()}`): Promise<Container> {
     const now = isoWithOffset(new Date());
     const spec: ContainerSpec = {
-      cuid: `c${randomUUID()}`,
+      cuid,
       image: dto.image,
       env: stringifyEnv(dto.env ?? {}),
       tags: dto.tags ?? [],
@@ -50,6 +53,7 @@ export class ContainersService {
       command: dto.command ?? null,
       created_at: now,
       updated_at: now,
+      ...lifetimesOnCreate(dto, now),
     };
     await this.images.ensureAvailable(spec.image);
     await this.network.ensureReady();
@@ -110,9 +114,12 @@ export class ContainersService {
     );
   }
 
-  async update(cuid: string, dto: UpdateContainerDto): Promise<UpdateResult> {
+  /** `ifMatch`: the caller's If-Match, checked under the container's lock (412 when it changed since). */
+  async update(cuid: string, dto: UpdateContainerDto, ifMatch?: string): Promise<UpdateResult> {
     return this.locks.forContainer(cuid, async () => {
       const prev = this.requireSpec(cuid);
+      assertIfMatch(ifMatch, prev);
+      const now = isoWithOffset(new Date());
       const next: ContainerSpec = {
         ...prev,
         env: mergeEnv(prev.env, dto.env),
@@ -120,16 +127,18 @@ export class ContainersService {
         resources: this.resources.forUpdate(prev.resources, dto.resources),
         image: dto.image ?? prev.image,
         command: dto.command === undefined ? prev.command : dto.command,
-        updated_at: isoWithOffset(new Date()),
+        updated_at: now,
+        ...lifetimesOnUpdate(prev, dto, now),
       };
       if (next.image !== prev.image) await this.images.ensureAvailable(next.image);
       return this.apply(prev, next);
     });
   }
 
-  async updatePorts(cuid: string, ports: PortMapping[]): Promise<UpdateResult> {
+  async updatePorts(cuid: string, ports: PortMapping[], ifMatch?: string): Promise<UpdateResult> {
     return this.locks.forContainer(cuid, async () => {
       const prev = this.requireSpec(cuid);
+      assertIfMatch(ifMatch, prev);
       const next: ContainerSpec = { ...prev, ports: normalizePorts(ports), updated_at: isoWithOffset(new Date()) };
       return this.apply(prev, next);
     });

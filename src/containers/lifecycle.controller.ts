@@ -2,9 +2,11 @@ import { Body, Controller, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Audit } from '../audit/audit.decorator';
 import { ApiErrors } from '../common/http/api-errors.decorator';
+import { Idempotent } from '../idempotency/idempotent.decorator';
 import type { Container } from './container.types';
 import { StopQueryDto } from './dto/list-query.dto';
 import { ContainerDto } from './dto/responses.dto';
+import { ETAG_HEADER } from './dto/version-headers';
 import { LifecycleService } from './lifecycle.service';
 
 const COMMON = { 404: 'CONTAINER_NOT_FOUND', 408: 'COMPOSE_TIMEOUT', 500: 'COMPOSE_FAILED', 503: 'DOCKER_UNAVAILABLE' };
@@ -18,7 +20,8 @@ export class LifecycleController {
   @HttpCode(200)
   @Audit('container.start')
   @ApiOperation({ summary: 'Start (idempotent); needs /app/boot.py with the default command' })
-  @ApiOkResponse({ type: ContainerDto })
+  @ApiOkResponse({ type: ContainerDto, headers: ETAG_HEADER })
+  @Idempotent()
   @ApiErrors({ ...COMMON, 409: 'PORT_BIND_FAILED', 422: 'BOOT_SCRIPT_MISSING, CONTAINER_PAUSED' })
   start(@Param('cuid') cuid: string): Promise<Container> {
     return this.lifecycle.run(cuid, 'start');
@@ -28,7 +31,8 @@ export class LifecycleController {
   @HttpCode(200)
   @Audit('container.stop')
   @ApiOperation({ summary: 'Stop (idempotent); optional timeout in seconds, as query or JSON body' })
-  @ApiOkResponse({ type: ContainerDto })
+  @ApiOkResponse({ type: ContainerDto, headers: ETAG_HEADER })
+  @Idempotent()
   @ApiErrors({ ...COMMON, 400: 'INVALID_TIMEOUT' })
   stop(@Param('cuid') cuid: string, @Query() query: StopQueryDto, @Body() body: StopQueryDto): Promise<Container> {
     return this.lifecycle.run(cuid, 'stop', body?.timeout ?? query.timeout);
@@ -37,7 +41,8 @@ export class LifecycleController {
   @Post('restart')
   @HttpCode(200)
   @Audit('container.restart')
-  @ApiOkResponse({ type: ContainerDto })
+  @ApiOkResponse({ type: ContainerDto, headers: ETAG_HEADER })
+  @Idempotent()
   @ApiErrors({
     ...COMMON,
     400: 'INVALID_TIMEOUT',
@@ -51,7 +56,8 @@ export class LifecycleController {
   @Post('pause')
   @HttpCode(200)
   @Audit('container.pause')
-  @ApiOkResponse({ type: ContainerDto })
+  @ApiOkResponse({ type: ContainerDto, headers: ETAG_HEADER })
+  @Idempotent()
   @ApiErrors({ ...COMMON, 422: 'CONTAINER_NOT_RUNNING' })
   pause(@Param('cuid') cuid: string): Promise<Container> {
     return this.lifecycle.run(cuid, 'pause');
@@ -60,7 +66,8 @@ export class LifecycleController {
   @Post('unpause')
   @HttpCode(200)
   @Audit('container.unpause')
-  @ApiOkResponse({ type: ContainerDto })
+  @ApiOkResponse({ type: ContainerDto, headers: ETAG_HEADER })
+  @Idempotent()
   @ApiErrors({ ...COMMON, 422: 'CONTAINER_NOT_PAUSED' })
   unpause(@Param('cuid') cuid: string): Promise<Container> {
     return this.lifecycle.run(cuid, 'unpause');

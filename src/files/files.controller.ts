@@ -14,6 +14,7 @@ import type { Request, Response } from 'express';
 import { Audit } from '../audit/audit.decorator';
 import { ApiErrors } from '../common/http/api-errors.decorator';
 import { AcceptsBody } from '../common/http/body-types';
+import { Idempotent } from '../idempotency/idempotent.decorator';
 import { ArchiveDownloadService } from './archive-download.service';
 import { DownloadService } from './download.service';
 import { DirectoryListingDto, PathQueryDto, UploadResultDto } from './files.dto';
@@ -51,6 +52,8 @@ export class FilesController {
   @ApiBody({ schema: { type: 'string', format: 'binary' }, description: 'The zip archive, raw bytes' })
   @ApiQuery({ name: 'path', required: false, description: 'Target directory relative to /app (created if missing)' })
   @ApiOkResponse({ type: UploadResultDto })
+  // A repeat is compared by a digest of its body, taken while the body streams (never buffered).
+  @Idempotent({ streamedBody: true })
   @ApiErrors({
     400:
       'ZIP_CORRUPT, ZIP_UNSAFE_ENTRY, ZIP_SYMLINK_ENTRY, ZIP_NAME_TOO_LONG, ZIP_PATH_CLASH, ZIP_ENCRYPTED, ' +

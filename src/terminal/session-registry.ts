@@ -32,6 +32,11 @@ export class SessionRegistry implements BeforeApplicationShutdown {
     return this.slots.size;
   }
 
+  /** Sessions open on one container (a container with one is never idle). */
+  openOn(cuid: string): number {
+    return this.perContainer.get(cuid) ?? 0;
+  }
+
   /** Throws SessionLimitError past a limit, UnavailableError while shutting down. */
   reserve(cuid: string): SessionSlot {
     if (this.closing) throw new UnavailableError('SHUTTING_DOWN', 'The server is shutting down');

@@ -105,6 +105,20 @@ export class AppConfig {
   get shutdownGraceMs(): number {
     return this.get('SHUTDOWN_GRACE_MS');
   }
+  get stateDir(): string {
+    const configured = this.get('STATE_DIR');
+    return configured ? path.resolve(configured) : path.join(path.dirname(this.composeProjectsDir), 'state');
+  }
+  get idempotencyTtlMs(): number {
+    return this.get('IDEMPOTENCY_TTL_S') * 1000;
+  }
+  get idempotencyWaitMs(): number {
+    return this.get('IDEMPOTENCY_WAIT_S') * 1000;
+  }
+  /** Applied at create when the request omits the field; null when not configured. */
+  get lifetimeDefaults(): { ttl_s: number | null; idle_stop_s: number | null } {
+    return { ttl_s: this.get('DEFAULT_TTL_S') || null, idle_stop_s: this.get('DEFAULT_IDLE_STOP_S') || null };
+  }
   get eventsRingSize(): number {
     return this.get('EVENTS_RING_SIZE');
   }

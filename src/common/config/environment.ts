@@ -44,6 +44,8 @@ const OPTIONAL_CPUS = /^(\d{1,4}(\.\d{1,3})?)?$/;
 const OPTIONAL_SIZE = /^(\d+(\.\d+)? ?[bkmgtBKMGT]?([iI]?[bB])?)?$/;
 // A network name as Docker accepts it; `host` and `none` would undo the isolation, so they are refused.
 const NETWORK_NAME = /^(?!(host|none)$)[a-zA-Z0-9][a-zA-Z0-9_.-]{0,127}$/;
+/** Longest ttl_s / idle_stop_s: ten years. */
+export const MAX_LIFETIME_S = 315_360_000;
 
 /** Every setting the service reads from the environment (or `.env`), validated once at boot. */
 export class Environment {
@@ -178,6 +180,35 @@ export class Environment {
   @Min(1000)
   SHUTDOWN_GRACE_MS = 10_000;
 
+  /** Service state that is not a project (the Idempotency-Key store); empty: `state` beside COMPOSE_PROJECTS_DIR. */
+  @IsOptional()
+  @IsString()
+  STATE_DIR = '';
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(60)
+  IDEMPOTENCY_TTL_S = 86_400;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(600)
+  IDEMPOTENCY_WAIT_S = 30;
+
+  /** 0: containers get no TTL unless a request sets one. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(MAX_LIFETIME_S)
+  DEFAULT_TTL_S = 0;
+
+  /** 0: containers are never idle-stopped unless a request sets idle_stop_s. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(MAX_LIFETIME_S)
+  DEFAULT_IDLE_STOP_S = 0;
   /** How many past events `/events` keeps for clients that reconnect. */
   @Transform(toInt)
   @IsInt()

@@ -25,6 +25,20 @@ export class ContainerDto {
   disk_usage!: DiskUsageDto;
   @ApiProperty() created_at!: string;
   @ApiProperty() updated_at!: string;
+  @ApiProperty({ type: Number, nullable: true, description: 'Seconds to live, as last set (create or PATCH)' })
+  ttl_s!: number | null;
+  @ApiProperty({ type: String, nullable: true, description: 'When the container will be deleted; null: never' })
+  expires_at!: string | null;
+  @ApiProperty({ type: Number, nullable: true, description: 'Idle seconds before the running container is stopped' })
+  idle_stop_s!: number | null;
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    description:
+      'When the container will be stopped if nothing touches it (API call, open terminal, keepalive) before; ' +
+      'null when idle_stop_s is unset',
+  })
+  idle_stop_at!: string | null;
 }
 
 export class UpdateResultDto extends ContainerDto {

@@ -1,6 +1,19 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, IsArray, IsObject, IsOptional, IsString, Matches, ValidateNested } from 'class-validator';
+import {
+  ArrayMaxSize,
+  IsArray,
+  IsInt,
+  IsObject,
+  IsOptional,
+  IsString,
+  Matches,
+  Max,
+  Min,
+  ValidateIf,
+  ValidateNested,
+} from 'class-validator';
+import { MAX_LIFETIME_S } from '../../common/config/environment';
 import { ResourcesDto } from './resources.dto';
 import { MAX_TAGS, TAG } from './spec-rules';
 import { IsCommand } from './validators';
@@ -36,4 +49,43 @@ export class SpecFieldsDto {
   @IsOptional()
   @IsCommand()
   command?: string[] | null;
+
+  @ApiPropertyOptional({
+    type: Number,
+    nullable: true,
+    minimum: 1,
+    maximum: MAX_LIFETIME_S,
+    example: 3600,
+    description:
+      'Delete the container this many seconds after creation (or after the PATCH that sets it); null: never. ' +
+      'Omitted at create: DEFAULT_TTL_S',
+  })
+  @ValidateIf((_o, v) => v !== null && v !== undefined)
+  @IsInt(lifetime('INVALID_TTL', 'ttl_s'))
+  @Min(1, lifetime('INVALID_TTL', 'ttl_s'))
+  @Max(MAX_LIFETIME_S, lifetime('INVALID_TTL', 'ttl_s'))
+  ttl_s?: number | null;
+
+  @ApiPropertyOptional({
+    type: Number,
+    nullable: true,
+    minimum: 1,
+    maximum: MAX_LIFETIME_S,
+    example: 900,
+    description:
+      'Stop the running container after this many seconds without an API call touching it and with no terminal ' +
+      'open; null: never. Omitted at create: DEFAULT_IDLE_STOP_S',
+  })
+  @ValidateIf((_o, v) => v !== null && v !== undefined)
+  @IsInt(lifetime('INVALID_IDLE_STOP', 'idle_stop_s'))
+  @Min(1, lifetime('INVALID_IDLE_STOP', 'idle_stop_s'))
+  @Max(MAX_LIFETIME_S, lifetime('INVALID_IDLE_STOP', 'idle_stop_s'))
+  idle_stop_s?: number | null;
+}
+
+function lifetime(code: string, field: string) {
+  return {
+    context: { code },
+    message: `${field} must be a whole number of seconds from 1 to ${MAX_LIFETIME_S}, or null`,
+  };
 }

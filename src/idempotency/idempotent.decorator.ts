@@ -1,0 +1,68 @@
+import { applyDecorators, createParamDecorator, ExecutionContext, SetMetadata } from '@nestjs/common';
+import { ApiHeader } from '@nestjs/swagger';
+import type { Request } from 'express';
+import { ErrorBodyDto } from '../common/http/error-body.dto';
+
+export const IDEMPOTENT = 'idempotency:options';
+
+export interface IdempotentOptions {
+  /** The body is a raw stream (upload-zip): it is digested while the route reads it, never buffered. */
+  streamedBody?: boolean;
+  /** Makes an id for the first run to use (e.g. a create's cuid), recorded with the key before the route runs. */
+  reserve?: () => string;
+}
+
+/**
+ * Marks a route as honouring `Idempotency-Key`, and documents the header and its answers in OpenAPI.
+ * Place it above the route's @ApiErrors: it adds its codes to the statuses already documented.
+ */
+export function Idempotent(options: IdempotentOptions = {}): MethodDecorator {
+  return applyDecorators(
+    SetMetadata(IDEMPOTENT, options),
+    ApiHeader({
+      name: 'Idempotency-Key',
+      required: false,
+      description:
+        '1–255 printable characters. The first request with a key runs; a repeat with the same method, path and ' +
+        'body gets the stored status and body back with `Idempotency-Replayed: true` and does nothing else. ' +
+        'Keys expire after IDEMPOTENCY_TTL_S (default 24 h).',
+    }),
+    addErrorCodes({
+      400: 'INVALID_IDEMPOTENCY_KEY',
+      409: 'IDEMPOTENCY_IN_PROGRESS (with Retry-After)',
+      422: 'IDEMPOTENCY_KEY_REUSED',
+    }),
+  );
+}
+
+/** @nestjs/swagger's metadata key for documented answers (its constants are not exported). */
+const API_RESPONSE = 'swagger/apiResponse';
+
+type ResponsesMetadata = Record<string, { description?: string; type?: unknown }>;
+
+/** Appends codes to a route's documented error answers instead of replacing a status another decorator set. */
+function addErrorCodes(codes: Record<number, string>): MethodDecorator {
+  return (_target, _key, descriptor) => {
+    const existing = (Reflect.getMetadata(API_RESPONSE, descriptor.value as object) ?? {}) as ResponsesMetadata;
+    const merged: ResponsesMetadata = { ...existing };
+    for (const [status, code] of Object.entries(codes)) {
+      const prev = existing[status];
+      merged[status] = prev?.description
+        ? { ...prev, description: `${prev.description}, ${code}` }
+        : { description: `Error codes: ${code}`, type: ErrorBodyDto };
+    }
+    Reflect.defineMetadata(API_RESPONSE, merged, descriptor.value as object);
+  };
+}
+
+const RESERVED = Symbol('idempotency:reserved');
+
+export function setReserved(req: Request, id: string | null): void {
+  (req as Request & { [RESERVED]?: string | null })[RESERVED] = id;
+}
+
+/** The id the request's Idempotency-Key reserved (see IdempotentOptions.reserve); undefined without a key. */
+export const Reserved = createParamDecorator(
+  (_data: unknown, ctx: ExecutionContext): string | undefined =>
+    (ctx.switchToHttp().getRequest<Request>() as Request & { [RESERVED]?: string | null })[RESERVED] ?? undefined,
+);
