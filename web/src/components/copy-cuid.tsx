@@ -10,7 +10,7 @@ export function CopyCuid({ cuid }: { cuid: string }) {
   };
   return (
     <button type="button" class="link copy" title={`Copy ${cuid}`} aria-label={`Copy id ${cuid}`} onClick={copy}>
-      ⧉
+      copy
     </button>
   );
 }
