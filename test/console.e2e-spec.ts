@@ -133,7 +133,13 @@ describe('web console in a real browser', () => {
       await page.getByLabel('Container', { exact: true }).fill(cuid);
       await page.getByRole('button', { name: 'Apply filters' }).click();
       const table = page.getByRole('table');
-      for (const action of ['container.create', 'files.upload', 'container.start', 'container.stop', 'container.delete']) {
+      for (const action of [
+        'container.create',
+        'files.upload',
+        'container.start',
+        'container.stop',
+        'container.delete',
+      ]) {
         await table.getByRole('cell', { name: action, exact: true }).first().waitFor();
       }
       await page.screenshot({ path: '/tmp/console-audit.png', fullPage: true });
@@ -147,7 +153,10 @@ describe('web console in a real browser', () => {
     page.on('pageerror', (e) => problems.push(e.message));
     await page.goto(`${service.baseUrl}/`);
     await page.getByRole('heading', { name: 'Containers' }).waitFor();
-    await page.getByRole('region', { name: 'Health' }).getByText(/Engine OK · compose/).waitFor();
+    await page
+      .getByRole('region', { name: 'Health' })
+      .getByText(/Engine OK · compose/)
+      .waitFor();
     await page.screenshot({ path: '/tmp/console-home.png' });
     expect(problems).toEqual([]);
   });

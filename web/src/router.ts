@@ -5,9 +5,7 @@ import { useEffect, useState } from 'preact/hooks';
  * the service only ever serves `/` for it and every other path stays the API's.
  */
 export type Route =
-  | { page: 'containers' }
-  | { page: 'container'; cuid: string; tab: string }
-  | { page: 'audit'; cuid?: string };
+  { page: 'containers' } | { page: 'container'; cuid: string; tab: string } | { page: 'audit'; cuid?: string };
 
 export function parseRoute(hash: string): Route {
   const parts = hash.replace(/^#\/?/, '').split('/').filter(Boolean).map(decodeURIComponent);

@@ -75,20 +75,33 @@ export function SpecFields({ id, values, onChange, fieldError, withImage, imageS
               aria-label={`Variable ${i + 1} name`}
               value={row.key}
               placeholder="NAME"
-              onInput={(e) => set('env', values.env.map((r, j) => (j === i ? { ...r, key: e.currentTarget.value } : r)))}
+              onInput={(e) =>
+                set(
+                  'env',
+                  values.env.map((r, j) => (j === i ? { ...r, key: e.currentTarget.value } : r)),
+                )
+              }
             />
             <input
               aria-label={`Variable ${i + 1} value`}
               value={row.value}
               placeholder="value"
               onInput={(e) =>
-                set('env', values.env.map((r, j) => (j === i ? { ...r, value: e.currentTarget.value } : r)))
+                set(
+                  'env',
+                  values.env.map((r, j) => (j === i ? { ...r, value: e.currentTarget.value } : r)),
+                )
               }
             />
             <button
               type="button"
               aria-label={`Remove variable ${i + 1}`}
-              onClick={() => set('env', values.env.filter((_, j) => j !== i))}
+              onClick={() =>
+                set(
+                  'env',
+                  values.env.filter((_, j) => j !== i),
+                )
+              }
             >
               −
             </button>
@@ -113,7 +126,10 @@ export function SpecFields({ id, values, onChange, fieldError, withImage, imageS
               placeholder="host"
               inputMode="numeric"
               onInput={(e) =>
-                set('ports', values.ports.map((r, j) => (j === i ? { ...r, host: e.currentTarget.value } : r)))
+                set(
+                  'ports',
+                  values.ports.map((r, j) => (j === i ? { ...r, host: e.currentTarget.value } : r)),
+                )
               }
             />
             <input
@@ -122,7 +138,10 @@ export function SpecFields({ id, values, onChange, fieldError, withImage, imageS
               placeholder="container"
               inputMode="numeric"
               onInput={(e) =>
-                set('ports', values.ports.map((r, j) => (j === i ? { ...r, container: e.currentTarget.value } : r)))
+                set(
+                  'ports',
+                  values.ports.map((r, j) => (j === i ? { ...r, container: e.currentTarget.value } : r)),
+                )
               }
             />
             <select
@@ -143,7 +162,12 @@ export function SpecFields({ id, values, onChange, fieldError, withImage, imageS
             <button
               type="button"
               aria-label={`Remove mapping ${i + 1}`}
-              onClick={() => set('ports', values.ports.filter((_, j) => j !== i))}
+              onClick={() =>
+                set(
+                  'ports',
+                  values.ports.filter((_, j) => j !== i),
+                )
+              }
             >
               −
             </button>

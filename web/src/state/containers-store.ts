@@ -3,7 +3,17 @@ import { openLive, type LiveStream } from '../api/live';
 import type { Container } from '../api/types';
 import { Observable } from './store';
 
-const CONTAINER_EVENTS = ['created', 'started', 'died', 'oom', 'paused', 'unpaused', 'restarting', 'destroyed', 'health'];
+const CONTAINER_EVENTS = [
+  'created',
+  'started',
+  'died',
+  'oom',
+  'paused',
+  'unpaused',
+  'restarting',
+  'destroyed',
+  'health',
+];
 const POLL_MS = 2000;
 
 export type LiveMode = 'connecting' | 'events' | 'polling';

@@ -21,7 +21,8 @@ export function FilesTab({ cuid }: { cuid: string }) {
   useEffect(() => {
     setListError(null);
     api<{ entries: FileEntry[] }>('GET', containerPath(cuid, `/files?path=${encodeURIComponent(dir)}`)).then(
-      (listing) => setEntries([...listing.entries].sort((a, b) => a.type.localeCompare(b.type) || a.name.localeCompare(b.name))),
+      (listing) =>
+        setEntries([...listing.entries].sort((a, b) => a.type.localeCompare(b.type) || a.name.localeCompare(b.name))),
       (err: unknown) => {
         setEntries(null);
         setListError(err instanceof ApiError ? err.body : null);

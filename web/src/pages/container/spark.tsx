@@ -2,7 +2,17 @@ const W = 240;
 const H = 48;
 
 /** A small line chart of the last values; the scale is 0 … max(values, floor). */
-export function Spark({ label, values, floor, text }: { label: string; values: number[]; floor: number; text: string }) {
+export function Spark({
+  label,
+  values,
+  floor,
+  text,
+}: {
+  label: string;
+  values: number[];
+  floor: number;
+  text: string;
+}) {
   const max = Math.max(floor, ...values);
   const step = values.length > 1 ? W / (values.length - 1) : W;
   const points = values.map((v, i) => `${(i * step).toFixed(1)},${(H - (v / max) * (H - 2) - 1).toFixed(1)}`).join(' ');

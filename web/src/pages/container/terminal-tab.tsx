@@ -1,9 +1,8 @@
-import { FitAddon } from '@xterm/addon-fit';
-import { Terminal } from '@xterm/xterm';
+import type { Terminal } from '@xterm/xterm';
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { decodeData, terminalUrl, type ServerFrame, type TerminalMode } from './terminal-socket';
+import type { TerminalMode } from './terminal-socket';
 
-type Phase = 'connecting' | 'open' | 'closed';
+import type { Phase } from './terminal-view';
 
 /**
  * xterm.js on `/ws/:cuid`: a shell, or boot.py's own output and stdin (Attach). The terminal fits
@@ -17,55 +16,21 @@ export function TerminalTab({ cuid, running }: { cuid: string; running: boolean 
   const [attempt, setAttempt] = useState(0);
 
   useEffect(() => {
-    if (!running || !host.current) return;
-    const terminal = new Terminal({ cursorBlink: true, fontSize: 13, convertEol: false, scrollback: 5000 });
-    const fit = new FitAddon();
-    terminal.loadAddon(fit);
-    terminal.open(host.current);
-    fit.fit();
-    term.current = terminal;
+    const el = host.current;
+    if (!running || !el) return;
+    let disposed = false;
+    let close: (() => void) | null = null;
     setPhase('connecting');
-    const socket = new WebSocket(terminalUrl(cuid, mode, terminal.cols, terminal.rows));
-    const send = (frame: object): void => {
-      if (socket.readyState === WebSocket.OPEN) socket.send(JSON.stringify(frame));
-    };
-    socket.onopen = () => {
-      setPhase('open');
-      terminal.focus();
-    };
-    socket.onmessage = (e: MessageEvent<string>) => {
-      const frame = JSON.parse(e.data) as ServerFrame;
-      if (frame.type === 'stdout' || frame.type === 'stderr') terminal.write(decodeData(frame));
-      else if (frame.type === 'exit') terminal.write(`\r\n\x1b[2m[exited with code ${frame.code ?? '?'}]\x1b[0m\r\n`);
-      else if (frame.type === 'error') {
-        terminal.write(`\r\n\x1b[31m${frame.error.code}: ${frame.error.message}\x1b[0m\r\n`);
-      }
-    };
-    socket.onclose = () => setPhase('closed');
-    const input = terminal.onData((data) => send({ type: 'stdin', data, encoding: 'utf8' }));
-    const resize = terminal.onResize(({ cols, rows }) => send({ type: 'resize', cols, rows }));
-    // Ctrl+Shift+C / Ctrl+Shift+V copy and paste, as in desktop terminals (Ctrl+C stays an interrupt).
-    terminal.attachCustomKeyEventHandler((e) => {
-      if (e.type !== 'keydown' || !e.ctrlKey || !e.shiftKey) return true;
-      if (e.code === 'KeyC') {
-        void navigator.clipboard.writeText(terminal.getSelection());
-        return false;
-      }
-      if (e.code === 'KeyV') {
-        void navigator.clipboard.readText().then((text) => terminal.paste(text));
-        return false;
-      }
-      return true;
+    // xterm.js is most of the console's weight: it is fetched the first time a terminal opens.
+    void import('./terminal-view').then(({ openTerminal }) => {
+      if (disposed) return;
+      const view = openTerminal(el, cuid, mode, setPhase);
+      term.current = view.terminal;
+      close = view.close;
     });
-    const observer = new ResizeObserver(() => fit.fit());
-    observer.observe(host.current);
     return () => {
-      observer.disconnect();
-      input.dispose();
-      resize.dispose();
-      send({ type: 'close' });
-      socket.close();
-      terminal.dispose();
+      disposed = true;
+      close?.();
       term.current = null;
     };
   }, [cuid, mode, running, attempt]);

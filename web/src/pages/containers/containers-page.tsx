@@ -63,11 +63,7 @@ export function ContainersPage() {
         </label>
         <label>
           Search cuid
-          <input
-            value={search}
-            placeholder="c1a2…"
-            onInput={(e) => (setSearch(e.currentTarget.value), setPage(0))}
-          />
+          <input value={search} placeholder="c1a2…" onInput={(e) => (setSearch(e.currentTarget.value), setPage(0))} />
         </label>
         <span class="count">
           {rows.length} of {all.length}
@@ -76,6 +72,11 @@ export function ContainersPage() {
       {!containers.loaded && !containers.loadError && <p>Loading containers…</p>}
       {containers.loadError !== null && <p class="error">Could not load the containers; see the notice.</p>}
       <ContainersTable rows={rows.slice(current * PAGE_SIZE, (current + 1) * PAGE_SIZE)} />
+      {containers.loaded && rows.length === 0 && (
+        <p class="muted empty">
+          {all.length === 0 ? 'No containers yet: New container creates one.' : 'No container matches the filters.'}
+        </p>
+      )}
       {pages > 1 && (
         <nav class="pager" aria-label="Pages">
           <button type="button" disabled={current === 0} onClick={() => setPage(current - 1)}>
