@@ -2,7 +2,8 @@
 # Provisions what the service and its tests need on a Debian host, as root:
 #   - Docker engine (docker.io, containerd, runc) and Compose v2 (pinned from Debian 13),
 #   - running containerd + dockerd (coping with stale pid files and an already running daemon),
-#   - the offline test image (debootstrap bookworm minbase + python3, `python` -> python3).
+#   - the offline test image (debootstrap bookworm minbase + python3, `python` -> python3),
+#   - Debian's chromium, which the console's browser tests drive through playwright-core.
 # Idempotent: every step is skipped when its result is already there.
 set -euo pipefail
 
@@ -129,6 +130,19 @@ start_daemons() {
   exit 1
 }
 
+# The console's browser tests drive Debian's chromium through playwright-core (executablePath):
+# Playwright's own browser download is not reachable from these machines.
+install_browser() {
+  if [ -x /usr/bin/chromium ]; then
+    log "chromium present"
+    return
+  fi
+  need_root
+  log "installing chromium (the console's browser tests)"
+  apt_update_once
+  apt_install apt-browser.log chromium fonts-dejavu-core
+}
+
 build_test_image() {
   if docker image inspect "$TEST_IMAGE" >/dev/null 2>&1; then
     log "test image $TEST_IMAGE present"
@@ -150,6 +164,7 @@ build_test_image() {
 case "${1:-all}" in
   engine) install_engine; install_compose; start_daemons ;;
   image) build_test_image ;;
-  all) install_engine; install_compose; install_example_clients; start_daemons; build_test_image ;;
-  *) echo "usage: $0 [all|engine|image]" >&2; exit 2 ;;
+  browser) install_browser ;;
+  all) install_engine; install_compose; install_example_clients; install_browser; start_daemons; build_test_image ;;
+  *) echo "usage: $0 [all|engine|image|browser]" >&2; exit 2 ;;
 esac

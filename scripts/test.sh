@@ -8,12 +8,12 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 export TEST_IMAGE="${TEST_IMAGE:-cm-test-python:bookworm}"
 if ! timeout 10 docker info >/dev/null 2>&1 || ! docker image inspect "$TEST_IMAGE" >/dev/null 2>&1 \
-  || ! /usr/bin/python3 -c 'import requests, aiohttp, websockets' >/dev/null 2>&1; then
+  || ! /usr/bin/python3 -c 'import requests, aiohttp, websockets' >/dev/null 2>&1 || [ ! -x /usr/bin/chromium ]; then
   bash scripts/provision-docker.sh all
 fi
 bash scripts/ensure-deps.sh
-if [ "$#" -eq 0 ]; then npx eslint "{src,test,bench}/**/*.ts"; fi
-npx nest build # the reliability suite runs the built service as a real process
+if [ "$#" -eq 0 ]; then npm run lint; fi
+npm run build # the reliability suite and the browser tests run the built service and console
 results="$(mktemp -d)"
 trap 'rm -rf "$results"' EXIT
 status=0

@@ -10,6 +10,6 @@ if ! timeout 10 docker info >/dev/null 2>&1 || ! docker compose version >/dev/nu
   bash scripts/provision-docker.sh engine
 fi
 bash scripts/ensure-deps.sh
-npx nest build
+npm run build
 node scripts/ensure-env.js
 exec node dist/main.js

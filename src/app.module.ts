@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { AuditModule } from './audit/audit.module';
 import { AuthModule } from './auth/auth.module';
 import { CommonModule } from './common/common.module';
+import { ConsoleModule } from './console/console.module';
 import { ComposeModule } from './compose/compose.module';
 import { ContainersModule } from './containers/containers.module';
 import { FilesModule } from './files/files.module';
@@ -36,6 +37,7 @@ import { TerminalModule } from './terminal/terminal.module';
     LogsModule,
     StatsModule,
     ReaperModule,
+    ConsoleModule,
   ],
 })
 export class AppModule {}

@@ -1,0 +1,163 @@
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { launchBrowser, consoleContext } from './support/browser';
+import { TEST_IMAGE, removeProjects } from './support/e2e-app';
+import { spawnService, type ServiceProcess } from './support/service-process';
+import { buildZip } from './support/zip-fixtures';
+
+const BOOT = 'import time\nprint("console-boot-ok", flush=True)\ntime.sleep(100000)\n';
+
+/**
+ * The browser console driven in headless Chromium against the built service and the real engine,
+ * finding everything by role and accessible name as a person (or a screen reader) would.
+ */
+describe('web console in a real browser', () => {
+  let service: ServiceProcess;
+  let browser: Browser;
+  let context: BrowserContext;
+  let page: Page;
+
+  beforeAll(async () => {
+    service = await spawnService();
+    browser = await launchBrowser();
+  });
+
+  beforeEach(async () => {
+    context = await consoleContext(browser);
+    page = await context.newPage();
+  });
+
+  afterEach(async () => {
+    await context.close();
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    service?.child.kill('SIGTERM');
+    await service?.exited;
+    if (service) await removeProjects(service.projectsDir);
+  });
+
+  /** Whether the service (before or after the live endpoints landed) has this route. */
+  async function hasRoute(path: string): Promise<boolean> {
+    const res = await service.http().get(path);
+    return !(res.status === 404 && res.body.code === 'ROUTE_NOT_FOUND');
+  }
+
+  const rowOf = (cuid: string) =>
+    page.getByRole('row').filter({ has: page.getByRole('link', { name: cuid.slice(0, 9), exact: true }) });
+
+  it('creates, uploads, starts, runs a command, reads the logs, stops and deletes, then audits it all', async () => {
+    await page.goto(`${service.baseUrl}/`);
+    // A marker that a reload would wipe: every later check must happen on this same document.
+    await page.evaluate(() => ((window as unknown as { marker: string }).marker = 'no-reload'));
+
+    // Create: the API refuses a bad memory value and the form shows that beside Memory.
+    await page.getByRole('button', { name: 'New container' }).click();
+    await page.getByLabel('Image', { exact: true }).fill(TEST_IMAGE);
+    await page.getByLabel('Tags', { exact: true }).fill('console-e2e');
+    const memory = page.getByLabel('Memory', { exact: true });
+    await memory.fill('lots');
+    await page.getByRole('button', { name: 'Create', exact: true }).click();
+    await page.getByRole('alert').filter({ hasText: 'INVALID_MEMORY' }).waitFor();
+    expect(await memory.getAttribute('aria-invalid')).toBe('true');
+    const describedBy = await memory.getAttribute('aria-describedby');
+    expect(await page.locator(`[id="${describedBy}"]`).textContent()).toContain('INVALID_MEMORY');
+    await memory.fill('256m');
+    await page.getByRole('button', { name: 'Create', exact: true }).click();
+    await page.waitForURL(/#\/containers\/c[0-9a-f-]+$/);
+    const cuid = decodeURIComponent(new URL(page.url()).hash.split('/')[2]!);
+
+    // Starting without boot.py: the API's refusal is shown, with its code and request id.
+    await page.getByRole('button', { name: 'Start', exact: true }).click();
+    const refusal = page.getByRole('alert').filter({ hasText: 'BOOT_SCRIPT_MISSING' });
+    await refusal.waitFor();
+    expect(await refusal.textContent()).toMatch(/request_id [\w-]+/);
+
+    // Upload a zip with boot.py through the Files tab.
+    await page.getByRole('tab', { name: 'Files' }).click();
+    await page.getByLabel('Upload zip').setInputFiles({
+      name: 'app.zip',
+      mimeType: 'application/zip',
+      buffer: buildZip([{ name: 'boot.py', data: BOOT }]),
+    });
+    await page.getByRole('table', { name: 'Files' }).getByRole('cell', { name: 'boot.py', exact: true }).waitFor();
+
+    // Back on the list: Start from the row, then a change made elsewhere (the API) shows up live.
+    await page.getByRole('link', { name: 'Containers', exact: true }).click();
+    const row = rowOf(cuid);
+    await row.getByText('created', { exact: true }).waitFor();
+    await row.getByRole('button', { name: 'Start', exact: true }).click();
+    await row.getByText('running', { exact: true }).waitFor();
+    expect((await service.http().post(`/containers/${cuid}/pause`)).status).toBe(200);
+    await row.getByText('paused', { exact: true }).waitFor({ timeout: 10_000 });
+    expect(await row.getByRole('button', { name: 'Pause', exact: true }).isDisabled()).toBe(true);
+    expect(await row.getByRole('button', { name: 'Unpause', exact: true }).isEnabled()).toBe(true);
+    await row.getByRole('button', { name: 'Unpause', exact: true }).click();
+    await row.getByText('running', { exact: true }).waitFor();
+    expect(await page.evaluate(() => (window as unknown as { marker?: string }).marker)).toBe('no-reload');
+
+    // Terminal: a typed command's output appears on the screen.
+    await row.getByRole('link', { name: cuid.slice(0, 9), exact: true }).click();
+    await page.getByRole('tab', { name: 'Terminal' }).click();
+    await page.getByRole('status').filter({ hasText: 'shell open' }).waitFor();
+    const screen = page.getByRole('region', { name: 'Terminal screen' });
+    await screen.click();
+    await page.keyboard.type('echo hello-$((6*7))\n');
+    await screen.getByText('hello-42').first().waitFor();
+    await page.screenshot({ path: '/tmp/console-terminal.png' });
+
+    // boot.py's output: in Logs when the service has the logs endpoint, and always in Attach.
+    await page.getByRole('button', { name: 'Attach' }).click();
+    await page.getByRole('status').filter({ hasText: 'attached to boot.py' }).waitFor();
+    await screen.getByText('console-boot-ok').first().waitFor();
+    await page.getByRole('tab', { name: 'Logs' }).click();
+    const logs = page.getByRole('log', { name: 'Logs output' });
+    if (await hasRoute(`/containers/${cuid}/logs?tail=1`)) {
+      await logs.getByText('console-boot-ok').waitFor();
+    } else {
+      await page.getByText('This service has no logs endpoint').waitFor();
+    }
+
+    // Stop and delete from the container page.
+    await page.getByRole('button', { name: 'Stop', exact: true }).click();
+    await page.getByText('stopped', { exact: true }).first().waitFor();
+    page.once('dialog', (dialog) => void dialog.accept());
+    await page.getByRole('button', { name: 'Delete', exact: true }).click();
+    await page.waitForURL(/#\/$/);
+    await rowOf(cuid).waitFor({ state: 'detached' });
+    expect((await service.http().get(`/containers/${cuid}`)).status).toBe(404);
+
+    // The Audit page lists those actions (when the service has the audit query).
+    await page.getByRole('link', { name: 'Audit', exact: true }).click();
+    if (await hasRoute('/audit?limit=1')) {
+      await page.getByLabel('Container', { exact: true }).fill(cuid);
+      await page.getByRole('button', { name: 'Apply filters' }).click();
+      const table = page.getByRole('table');
+      for (const action of [
+        'container.create',
+        'files.upload',
+        'container.start',
+        'container.stop',
+        'container.delete',
+      ]) {
+        await table.getByRole('cell', { name: action, exact: true }).first().waitFor();
+      }
+      await page.screenshot({ path: '/tmp/console-audit.png', fullPage: true });
+    } else {
+      await page.getByText('This service has no audit query endpoint.').waitFor();
+    }
+  });
+
+  it('renders the home page without console errors and serves it with the security headers', async () => {
+    const problems: string[] = [];
+    page.on('pageerror', (e) => problems.push(e.message));
+    await page.goto(`${service.baseUrl}/`);
+    await page.getByRole('heading', { name: 'Containers' }).waitFor();
+    await page
+      .getByRole('region', { name: 'Health' })
+      .getByText(/Engine OK · compose/)
+      .waitFor();
+    await page.screenshot({ path: '/tmp/console-home.png' });
+    expect(problems).toEqual([]);
+  });
+});

@@ -1,0 +1,63 @@
+import { createBody, emptySpec, fieldOf, specOf, splitCommand } from './spec-form';
+
+describe('spec form', () => {
+  it('maps the API’s details.field to the form field it names', () => {
+    expect(fieldOf('image')).toBe('image');
+    expect(fieldOf('resources.memory')).toBe('memory');
+    expect(fieldOf('resources.cpus')).toBe('cpus');
+    expect(fieldOf('resources.pids')).toBe('pids');
+    expect(fieldOf('resources')).toBe('cpus');
+    expect(fieldOf('ports.0.host')).toBe('ports');
+    expect(fieldOf('ports')).toBe('ports');
+    expect(fieldOf('env')).toBe('env');
+    expect(fieldOf('tags')).toBe('tags');
+    expect(fieldOf('command')).toBe('command');
+    expect(fieldOf('cursor')).toBeNull();
+    expect(fieldOf(undefined)).toBeNull();
+  });
+
+  it('sends only what was filled in, numbers as numbers, and anything else as typed for the API to judge', () => {
+    const body = createBody({
+      ...emptySpec(),
+      image: ' python:3.12-slim ',
+      env: [
+        { key: 'A', value: '1 $x' },
+        { key: ' ', value: 'ignored' },
+      ],
+      tags: 'web, , v2',
+      cpus: '0.5',
+      memory: '256m',
+      pids: 'many',
+      ports: [{ host: '8080', container: '80', protocol: 'tcp' }],
+      command: `python -c "print('a b')"`,
+    });
+    expect(body).toEqual({
+      image: 'python:3.12-slim',
+      env: { A: '1 $x' },
+      tags: ['web', 'v2'],
+      resources: { cpus: 0.5, memory: '256m', pids: 'many' },
+      ports: [{ host: 8080, container: 80, protocol: 'tcp' }],
+      command: ['python', '-c', "print('a b')"],
+    });
+    expect(createBody({ ...emptySpec(), image: 'x' })).toEqual({ image: 'x' });
+  });
+
+  it('splits a command line with simple quoting and shows a command so that it splits back the same', () => {
+    expect(splitCommand(`sh -c 'echo "hi there"' x`)).toEqual(['sh', '-c', 'echo "hi there"', 'x']);
+    const command = ['python', '-c', `print("it's")`, 'a b'];
+    const shown = specOf({
+      cuid: 'c1',
+      image: 'i',
+      env: { CONTAINER_UID: 'c1', TAGS: '', K: 'v' },
+      tags: [],
+      resources: {},
+      ports: [],
+      command,
+      status: 'created',
+      created_at: '',
+      updated_at: '',
+    });
+    expect(splitCommand(shown.command)).toEqual(command);
+    expect(shown.env).toEqual([{ key: 'K', value: 'v' }]);
+  });
+});

@@ -1,0 +1,132 @@
+import { api, ApiError, containerPath } from '../api/client';
+import { openLive, type LiveStream } from '../api/live';
+import type { Container } from '../api/types';
+import { Observable } from './store';
+
+const CONTAINER_EVENTS = [
+  'created',
+  'started',
+  'died',
+  'oom',
+  'paused',
+  'unpaused',
+  'restarting',
+  'destroyed',
+  'health',
+];
+const POLL_MS = 2000;
+
+export type LiveMode = 'connecting' | 'events' | 'polling';
+
+interface LiveEventData {
+  cuid?: string | null;
+  action?: string;
+}
+
+/**
+ * Every container, kept current from the API: the listing once, then `/events` says which
+ * container changed and its REST answer says what it is now (the console keeps no state machine
+ * of its own). Without `/events` (an older service) it re-reads the listing every two seconds.
+ */
+export class ContainersStore extends Observable {
+  readonly byCuid = new Map<string, Container>();
+  loaded = false;
+  loadError: unknown = null;
+  mode: LiveMode = 'connecting';
+  private live: LiveStream | null = null;
+  private poll: ReturnType<typeof setInterval> | null = null;
+  private readonly pending = new Set<string>();
+  private flushTimer: ReturnType<typeof setTimeout> | null = null;
+
+  start(): void {
+    void this.reload();
+    const handlers: Record<string, (data: unknown) => void> = {};
+    for (const type of [...CONTAINER_EVENTS, 'action']) {
+      handlers[type] = (data) => {
+        const cuid = (data as LiveEventData).cuid;
+        if (cuid) this.refresh(cuid);
+      };
+    }
+    // The ring no longer holds what we missed: read the whole state again.
+    handlers.reset = () => void this.reload();
+    this.live = openLive(
+      '/events',
+      handlers,
+      () => this.fallBackToPolling(),
+      () => {
+        this.mode = 'events';
+        this.changed();
+      },
+    );
+  }
+
+  stop(): void {
+    this.live?.close();
+    if (this.poll) clearInterval(this.poll);
+  }
+
+  /** All pages of the listing (500 a page, the API's maximum). */
+  async reload(): Promise<void> {
+    try {
+      const seen = new Set<string>();
+      let cursor: string | null = null;
+      do {
+        const query: string = cursor ? `&cursor=${encodeURIComponent(cursor)}` : '';
+        const page: { containers: Container[]; next_cursor: string | null } = await api(
+          'GET',
+          `/containers?limit=500${query}`,
+        );
+        for (const c of page.containers) {
+          seen.add(c.cuid);
+          this.byCuid.set(c.cuid, c);
+        }
+        cursor = page.next_cursor;
+      } while (cursor);
+      for (const cuid of [...this.byCuid.keys()]) if (!seen.has(cuid)) this.byCuid.delete(cuid);
+      this.loaded = true;
+      this.loadError = null;
+    } catch (err) {
+      this.loadError = err;
+    }
+    this.changed();
+  }
+
+  /** Re-reads one container soon; bursts of events for many containers cost one tick. */
+  refresh(cuid: string): void {
+    this.pending.add(cuid);
+    this.flushTimer ??= setTimeout(() => void this.flush(), 50);
+  }
+
+  put(container: Container): void {
+    this.byCuid.set(container.cuid, container);
+    this.changed();
+  }
+
+  remove(cuid: string): void {
+    this.byCuid.delete(cuid);
+    this.changed();
+  }
+
+  private async flush(): Promise<void> {
+    this.flushTimer = null;
+    const cuids = [...this.pending];
+    this.pending.clear();
+    await Promise.all(
+      cuids.map(async (cuid) => {
+        try {
+          this.byCuid.set(cuid, await api<Container>('GET', containerPath(cuid)));
+        } catch (err) {
+          if (err instanceof ApiError && err.body.status === 404) this.byCuid.delete(cuid);
+        }
+      }),
+    );
+    this.changed();
+  }
+
+  private fallBackToPolling(): void {
+    if (this.poll) return;
+    this.mode = 'polling';
+    this.changed();
+    this.poll = setInterval(() => void this.reload(), POLL_MS);
+  }
+}
