@@ -1,5 +1,5 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
-import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
+import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Audit } from '../audit/audit.decorator';
 import { ApiErrors } from '../common/http/api-errors.decorator';
 import type { Container } from './container.types';
@@ -15,14 +15,16 @@ const VALIDATION =
   'MISSING_IMAGE, INVALID_IMAGE, INVALID_ENV, INVALID_TAGS, INVALID_CPUS, INVALID_MEMORY, INVALID_PIDS, INVALID_PORT, INVALID_PROTOCOL, DUPLICATE_HOST_PORT, INVALID_COMMAND, UNKNOWN_FIELD, IMAGE_NOT_FOUND';
 
 @ApiTags('containers')
-@ApiParam({ name: 'cuid', required: false, example: 'c123e4567-e89b-42d3-a456-426614174000' })
 @Controller('containers')
 export class ContainersController {
   constructor(private readonly containers: ContainersService) {}
 
   @Post()
   @Audit('container.create')
-  @ApiOperation({ summary: 'Create a container (compose project) in the created state' })
+  @ApiOperation({
+    operationId: 'createContainer',
+    summary: 'Create a container (compose project) in the created state',
+  })
   @ApiCreatedResponse({ type: ContainerDto })
   @ApiErrors({
     400: VALIDATION,
@@ -36,7 +38,10 @@ export class ContainersController {
 
   @Get()
   @Audit('container.list')
-  @ApiOperation({ summary: 'List containers, filtered and paginated (answered from the state cache)' })
+  @ApiOperation({
+    operationId: 'listContainers',
+    summary: 'List containers, filtered and paginated (from the state cache)',
+  })
   @ApiOkResponse({ type: ContainerPageDto })
   @ApiErrors({ 400: 'INVALID_STATUS, INVALID_LIMIT, INVALID_CURSOR, UNKNOWN_FIELD', 503: 'DOCKER_UNAVAILABLE' })
   list(@Query() query: ListQueryDto): Promise<Page> {
@@ -45,6 +50,7 @@ export class ContainersController {
 
   @Get(':cuid')
   @Audit('container.get')
+  @ApiOperation({ operationId: 'getContainer', summary: 'One container: its spec and live status' })
   @ApiOkResponse({ type: ContainerDto })
   @ApiErrors({ 404: 'CONTAINER_NOT_FOUND', 503: 'DOCKER_UNAVAILABLE' })
   get(@Param('cuid') cuid: string): Promise<Container> {
@@ -53,6 +59,10 @@ export class ContainersController {
 
   @Get(':cuid/status')
   @Audit('container.status')
+  @ApiOperation({
+    operationId: 'getContainerStatus',
+    summary: 'Live status, exit code, start/finish times, restarts, OOM',
+  })
   @ApiOkResponse({ type: ContainerStatusDto })
   @ApiErrors({ 404: 'CONTAINER_NOT_FOUND', 503: 'DOCKER_UNAVAILABLE' })
   status(@Param('cuid') cuid: string): Promise<unknown> {
@@ -61,7 +71,10 @@ export class ContainersController {
 
   @Patch(':cuid')
   @Audit('container.update')
-  @ApiOperation({ summary: 'Change env (null removes), tags (replace), resources (merge), image, command' })
+  @ApiOperation({
+    operationId: 'updateContainer',
+    summary: 'Change env (null removes), tags (replace), resources (merge), image, command',
+  })
   @ApiOkResponse({ type: UpdateResultDto })
   @ApiErrors({ 400: VALIDATION, 404: 'CONTAINER_NOT_FOUND', 409: 'PORT_BIND_FAILED', 500: 'COMPOSE_FAILED' })
   update(@Param('cuid') cuid: string, @Body() dto: UpdateContainerDto): Promise<UpdateResult> {
@@ -70,7 +83,7 @@ export class ContainersController {
 
   @Patch(':cuid/ports')
   @Audit('container.ports')
-  @ApiOperation({ summary: 'Replace the port list' })
+  @ApiOperation({ operationId: 'updatePorts', summary: 'Replace the port list' })
   @ApiOkResponse({ type: UpdateResultDto })
   @ApiErrors({
     400: 'INVALID_PORT, INVALID_PROTOCOL, DUPLICATE_HOST_PORT',
@@ -87,6 +100,7 @@ export class ContainersController {
   @Delete(':cuid')
   @HttpCode(200)
   @Audit('container.delete')
+  @ApiOperation({ operationId: 'deleteContainer', summary: 'Remove the container, its project and its files' })
   @ApiOkResponse({ type: DeletedDto })
   @ApiErrors({ 404: 'CONTAINER_NOT_FOUND', 500: 'COMPOSE_FAILED' })
   remove(@Param('cuid') cuid: string): Promise<{ cuid: string; deleted: true }> {
