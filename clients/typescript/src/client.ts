@@ -253,7 +253,8 @@ export class ContainerManagerClient {
           }
         }
       } catch (err) {
-        if (err instanceof ApiError || !(err instanceof ConnectionError) || options.signal?.aborted) throw err;
+        // A broken connection (before or during the stream) is resumed; an answer or a bug is not.
+        if (err instanceof ApiError || !isBroken(err) || options.signal?.aborted) throw err;
       } finally {
         answer?.body.destroy();
       }
@@ -298,6 +299,12 @@ function zipBody(zip: ZipSource): { open: () => Readable | Buffer; length?: numb
     return { open: () => createReadStream(zip), length: statSync(zip).size, replayable: true };
   if (zip instanceof Readable) return { open: () => zip, replayable: false };
   return { open: zip.open, length: zip.length, replayable: true };
+}
+
+function isBroken(err: unknown): boolean {
+  return (
+    err instanceof ConnectionError || (err instanceof Error && typeof (err as NodeJS.ErrnoException).code === 'string')
+  );
 }
 
 function toDownload(answer: Answer): Download {
