@@ -13,6 +13,9 @@ async function fakeService(
   const seen: IncomingMessage[] = [];
   const server = createServer((req, res) => {
     seen.push(req);
+    // A client that goes away mid-answer (as these tests make it) is not this server's error.
+    req.on('error', () => undefined);
+    res.on('error', () => undefined);
     req.resume();
     req.on('end', () => handler(req, res, seen.length));
   });

@@ -241,6 +241,8 @@ export class ContainerManagerClient {
           headers: { Accept: 'text/event-stream', ...(lastId !== undefined ? { 'Last-Event-ID': lastId } : {}) },
           signal: options.signal,
         });
+        // The iteration below reports a broken stream; a late second 'error' must not go unhandled.
+        answer.body.on('error', () => undefined);
         for await (const message of readSse(answer.body)) {
           quiet = 0;
           if (message.id !== null) lastId = message.id;
@@ -273,6 +275,7 @@ export class ContainerManagerClient {
       headers: { Accept: 'text/event-stream' },
       signal: options.signal,
     });
+    answer.body.on('error', () => undefined);
     try {
       for await (const message of readSse(answer.body)) {
         if (message.event === 'end') return;
@@ -302,9 +305,8 @@ function zipBody(zip: ZipSource): { open: () => Readable | Buffer; length?: numb
 }
 
 function isBroken(err: unknown): boolean {
-  return (
-    err instanceof ConnectionError || (err instanceof Error && typeof (err as NodeJS.ErrnoException).code === 'string')
-  );
+  // Duck-typed: a system error may come from another realm (a VM context), where instanceof fails.
+  return err instanceof ConnectionError || typeof (err as { code?: unknown } | null)?.code === 'string';
 }
 
 function toDownload(answer: Answer): Download {
