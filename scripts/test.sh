@@ -13,7 +13,7 @@ if ! timeout 10 docker info >/dev/null 2>&1 || ! docker image inspect "$TEST_IMA
 fi
 bash scripts/ensure-deps.sh
 if [ "$#" -eq 0 ]; then npx eslint "{src,test,bench}/**/*.ts"; fi
-npx nest build # the reliability suite runs the built service as a real process
+npm run --silent build # the reliability suite runs the built service, the cm tests the built cm
 results="$(mktemp -d)"
 trap 'rm -rf "$results"' EXIT
 status=0
