@@ -13,7 +13,7 @@ if ! timeout 10 docker info >/dev/null 2>&1 || ! docker image inspect "$TEST_IMA
 fi
 bash scripts/ensure-deps.sh
 if [ "$#" -eq 0 ]; then npm run lint; fi
-npm run build # the reliability suite and the browser tests run the built service and console
+npm run --silent build # the reliability suite and the browser tests run the built service and console, the cm tests the built cm
 results="$(mktemp -d)"
 trap 'rm -rf "$results"' EXIT
 status=0

@@ -1,13 +1,13 @@
 import type { NestExpressApplication } from '@nestjs/platform-express';
-import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { SwaggerModule } from '@nestjs/swagger';
 import type { NextFunction, Request, Response } from 'express';
 import { RequestAuditMiddleware } from './audit/request-audit.middleware';
 import { BasicAuthMiddleware } from './auth/basic-auth.middleware';
 import { AppConfig } from './common/config/app-config';
 import { refuseForeignOrigins } from './common/http/foreign-origin';
 import { jsonBody } from './common/http/json-body';
-import { documentWriteRefusals } from './common/http/write-refusals-doc';
 import { ContainerAccessFilter } from './network/container-access-filter';
+import { buildOpenApiDocument } from './openapi/openapi-document';
 import { TerminalUpgradeRouter } from './terminal/terminal-upgrade-router';
 import { TerminalWsAdapter } from './terminal/terminal-ws-adapter';
 
@@ -30,18 +30,7 @@ export function configureApp(app: NestExpressApplication): void {
   app.use(refuseForeignOrigins(config.allowedOrigins));
   app.use(jsonBody(config.jsonBodyLimitBytes));
   app.useWebSocketAdapter(new TerminalWsAdapter(app, app.get(TerminalUpgradeRouter)));
-  const document = documentWriteRefusals(
-    SwaggerModule.createDocument(
-      app,
-      new DocumentBuilder()
-        .setTitle('Container Manager')
-        .setDescription('Run and drive Docker Compose v2 containers over REST and WebSocket')
-        .setVersion('1')
-        .addBasicAuth()
-        .addSecurityRequirements('basic')
-        .build(),
-    ),
-  );
+  const document = buildOpenApiDocument(app);
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'openapi.json', yamlDocumentUrl: 'openapi.yaml' });
   app.enableShutdownHooks();
 }

@@ -49,7 +49,7 @@ describe('web console in a real browser', () => {
   it('creates, uploads, starts, runs a command, reads the logs, stops and deletes, then audits it all', async () => {
     await page.goto(`${service.baseUrl}/`);
     // A marker that a reload would wipe: every later check must happen on this same document.
-    await page.evaluate(() => ((window as unknown as { marker: string }).marker = 'no-reload'));
+    await page.evaluate(() => ((globalThis as unknown as { marker: string }).marker = 'no-reload'));
 
     // Create: the API refuses a bad memory value and the form shows that beside Memory.
     await page.getByRole('button', { name: 'New container' }).click();
@@ -94,7 +94,7 @@ describe('web console in a real browser', () => {
     expect(await row.getByRole('button', { name: 'Unpause', exact: true }).isEnabled()).toBe(true);
     await row.getByRole('button', { name: 'Unpause', exact: true }).click();
     await row.getByText('running', { exact: true }).waitFor();
-    expect(await page.evaluate(() => (window as unknown as { marker?: string }).marker)).toBe('no-reload');
+    expect(await page.evaluate(() => (globalThis as unknown as { marker?: string }).marker)).toBe('no-reload');
 
     // Terminal: a typed command's output appears on the screen.
     await row.getByRole('link', { name: cuid.slice(0, 9), exact: true }).click();

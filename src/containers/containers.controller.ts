@@ -1,6 +1,6 @@
 import { Body, Controller, Delete, Get, Headers, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
-import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
+import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Audit } from '../audit/audit.decorator';
 import { ApiErrors } from '../common/http/api-errors.decorator';
 import { Idempotent, Reserved } from '../idempotency/idempotent.decorator';
@@ -19,7 +19,6 @@ const VALIDATION =
   'MISSING_IMAGE, INVALID_IMAGE, INVALID_ENV, INVALID_TAGS, INVALID_CPUS, INVALID_MEMORY, INVALID_PIDS, INVALID_PORT, INVALID_PROTOCOL, INVALID_HOST_IP, DUPLICATE_HOST_PORT, INVALID_COMMAND, UNKNOWN_FIELD, RESOURCE_ABOVE_MAX, IMAGE_NOT_PRESENT, IMAGE_REGISTRY_NOT_ALLOWED, IMAGE_NOT_FOUND';
 
 @ApiTags('containers')
-@ApiParam({ name: 'cuid', required: false, example: 'c123e4567-e89b-42d3-a456-426614174000' })
 @Controller('containers')
 export class ContainersController {
   constructor(
@@ -29,7 +28,10 @@ export class ContainersController {
 
   @Post()
   @Audit('container.create')
-  @ApiOperation({ summary: 'Create a container (compose project) in the created state' })
+  @ApiOperation({
+    operationId: 'createContainer',
+    summary: 'Create a container (compose project) in the created state',
+  })
   @ApiCreatedResponse({ type: ContainerDto, headers: ETAG_HEADER })
   // The cuid is chosen and recorded with the key before anything is created, so a retry after a crash
   // finishes that same container.
@@ -46,7 +48,10 @@ export class ContainersController {
 
   @Get()
   @Audit('container.list')
-  @ApiOperation({ summary: 'List containers, filtered and paginated (answered from the state cache)' })
+  @ApiOperation({
+    operationId: 'listContainers',
+    summary: 'List containers, filtered and paginated (from the state cache)',
+  })
   @ApiOkResponse({ type: ContainerPageDto })
   @ApiErrors({ 400: 'INVALID_STATUS, INVALID_LIMIT, INVALID_CURSOR, UNKNOWN_FIELD', 503: 'DOCKER_UNAVAILABLE' })
   list(@Query() query: ListQueryDto): Promise<Page> {
@@ -55,6 +60,7 @@ export class ContainersController {
 
   @Get(':cuid')
   @Audit('container.get')
+  @ApiOperation({ operationId: 'getContainer', summary: 'One container: its spec and live status' })
   @ApiOkResponse({ type: ContainerDto, headers: ETAG_HEADER })
   @ApiErrors({ 404: 'CONTAINER_NOT_FOUND', 503: 'DOCKER_UNAVAILABLE' })
   get(@Param('cuid') cuid: string): Promise<Container> {
@@ -63,6 +69,10 @@ export class ContainersController {
 
   @Get(':cuid/status')
   @Audit('container.status')
+  @ApiOperation({
+    operationId: 'getContainerStatus',
+    summary: 'Live status, exit code, start/finish times, restarts, OOM',
+  })
   @ApiOkResponse({ type: ContainerStatusDto })
   @ApiErrors({ 404: 'CONTAINER_NOT_FOUND', 503: 'DOCKER_UNAVAILABLE' })
   status(@Param('cuid') cuid: string): Promise<unknown> {
@@ -71,7 +81,10 @@ export class ContainersController {
 
   @Patch(':cuid')
   @Audit('container.update')
-  @ApiOperation({ summary: 'Change env (null removes), tags (replace), resources (merge), image, command' })
+  @ApiOperation({
+    operationId: 'updateContainer',
+    summary: 'Change env (null removes), tags (replace), resources (merge), image, command',
+  })
   @ApiOkResponse({ type: UpdateResultDto, headers: ETAG_HEADER })
   @ApiIfMatch()
   @Idempotent()
@@ -92,7 +105,7 @@ export class ContainersController {
 
   @Patch(':cuid/ports')
   @Audit('container.ports')
-  @ApiOperation({ summary: 'Replace the port list' })
+  @ApiOperation({ operationId: 'updatePorts', summary: 'Replace the port list' })
   @ApiOkResponse({ type: UpdateResultDto, headers: ETAG_HEADER })
   @ApiIfMatch()
   @Idempotent()
@@ -117,6 +130,7 @@ export class ContainersController {
   @Delete(':cuid')
   @HttpCode(200)
   @Audit('container.delete')
+  @ApiOperation({ operationId: 'deleteContainer', summary: 'Remove the container, its project and its files' })
   @ApiOkResponse({ type: DeletedDto })
   @Idempotent()
   @ApiErrors({ 404: 'CONTAINER_NOT_FOUND', 500: 'COMPOSE_FAILED, PROJECT_DELETE_FAILED' })

@@ -19,7 +19,10 @@ export class LifecycleController {
   @Post('start')
   @HttpCode(200)
   @Audit('container.start')
-  @ApiOperation({ summary: 'Start (idempotent); needs /app/boot.py with the default command' })
+  @ApiOperation({
+    operationId: 'startContainer',
+    summary: 'Start (idempotent); needs /app/boot.py with the default command',
+  })
   @ApiOkResponse({ type: ContainerDto, headers: ETAG_HEADER })
   @Idempotent()
   @ApiErrors({ ...COMMON, 409: 'PORT_BIND_FAILED', 422: 'BOOT_SCRIPT_MISSING, CONTAINER_PAUSED' })
@@ -30,7 +33,10 @@ export class LifecycleController {
   @Post('stop')
   @HttpCode(200)
   @Audit('container.stop')
-  @ApiOperation({ summary: 'Stop (idempotent); optional timeout in seconds, as query or JSON body' })
+  @ApiOperation({
+    operationId: 'stopContainer',
+    summary: 'Stop (idempotent); optional timeout in seconds, as query or JSON body',
+  })
   @ApiOkResponse({ type: ContainerDto, headers: ETAG_HEADER })
   @Idempotent()
   @ApiErrors({ ...COMMON, 400: 'INVALID_TIMEOUT' })
@@ -41,6 +47,7 @@ export class LifecycleController {
   @Post('restart')
   @HttpCode(200)
   @Audit('container.restart')
+  @ApiOperation({ operationId: 'restartContainer', summary: 'Stop, then start; a paused container is refused' })
   @ApiOkResponse({ type: ContainerDto, headers: ETAG_HEADER })
   @Idempotent()
   @ApiErrors({
@@ -56,6 +63,7 @@ export class LifecycleController {
   @Post('pause')
   @HttpCode(200)
   @Audit('container.pause')
+  @ApiOperation({ operationId: 'pauseContainer', summary: 'Freeze every process of a running container' })
   @ApiOkResponse({ type: ContainerDto, headers: ETAG_HEADER })
   @Idempotent()
   @ApiErrors({ ...COMMON, 422: 'CONTAINER_NOT_RUNNING' })
@@ -66,6 +74,7 @@ export class LifecycleController {
   @Post('unpause')
   @HttpCode(200)
   @Audit('container.unpause')
+  @ApiOperation({ operationId: 'unpauseContainer', summary: 'Resume a paused container' })
   @ApiOkResponse({ type: ContainerDto, headers: ETAG_HEADER })
   @Idempotent()
   @ApiErrors({ ...COMMON, 422: 'CONTAINER_NOT_PAUSED' })

@@ -46,6 +46,7 @@ export class FilesController {
   @Audit('files.upload')
   @AcceptsBody(...ZIP_TYPES)
   @ApiOperation({
+    operationId: 'uploadZip',
     summary: 'Extract a zip into /app (or a subdirectory); existing files are overwritten, all or nothing',
   })
   @ApiConsumes(...ZIP_TYPES)
@@ -71,7 +72,7 @@ export class FilesController {
 
   @Get('download')
   @Audit('files.download')
-  @ApiOperation({ summary: 'Download one file of /app; honours a single Range' })
+  @ApiOperation({ operationId: 'downloadFile', summary: 'Download one file of /app; honours a single Range' })
   @ApiQuery({ name: 'path', required: true, description: 'File path relative to /app' })
   @ApiProduces('application/octet-stream')
   @ApiOkResponse({ description: 'The file', schema: { type: 'string', format: 'binary' } })
@@ -88,7 +89,10 @@ export class FilesController {
 
   @Get('download-zip')
   @Audit('files.download_zip')
-  @ApiOperation({ summary: 'Download a directory of /app as a zip, streamed (symlinks and special files skipped)' })
+  @ApiOperation({
+    operationId: 'downloadZip',
+    summary: 'Download a directory of /app as a zip, streamed (symlinks and special files skipped)',
+  })
   @ApiQuery({ name: 'path', required: false, description: 'Directory relative to /app; default /app itself' })
   @ApiProduces('application/zip')
   @ApiOkResponse({ description: 'The zip', schema: { type: 'string', format: 'binary' } })
@@ -99,7 +103,7 @@ export class FilesController {
 
   @Get('files')
   @Audit('files.list')
-  @ApiOperation({ summary: 'List one directory of /app' })
+  @ApiOperation({ operationId: 'listFiles', summary: 'List one directory of /app' })
   @ApiQuery({ name: 'path', required: false, description: 'Directory relative to /app; default /app itself' })
   @ApiOkResponse({ type: DirectoryListingDto })
   @ApiErrors({ 400: PATH_ERRORS, 403: OUTSIDE, 404: NOT_FOUND })

@@ -18,7 +18,7 @@ export class HealthController {
 
   @Get()
   @Audit('health.check')
-  @ApiOperation({ summary: 'Service, Compose and Docker engine health' })
+  @ApiOperation({ operationId: 'getHealth', summary: 'Service, Compose and Docker engine health' })
   @ApiOkResponse({ type: HealthDto })
   @ApiErrors({ 503: 'DOCKER_UNAVAILABLE' })
   check(): Promise<Health> {
