@@ -4,6 +4,7 @@ import { PassThrough, Writable } from 'node:stream';
 import { finished } from 'node:stream/promises';
 import { FileAttributes, Owner, PARALLEL_ENTRIES, writeStreamedFile, writeWholeFile } from './entry-file';
 import { confinedJoin } from './path-confinement';
+import { TaskSlots } from './task-slots';
 import { EntryInflation, fitsWhole, inflateWhole } from './zip-entry-data';
 import { checkedEntry, ExtractionPlan } from './zip-entry-policy';
 import { EntryTree, TreeNode } from './zip-entry-tree';
@@ -80,6 +81,7 @@ export class ZipStreamExtractor extends Writable {
   private readonly tree: EntryTree;
   /** Each directory of the tree, once its mkdir has been started. */
   private readonly directories = new Map<TreeNode, Promise<void>>();
+  private readonly mkdirs = new TaskSlots(PARALLEL_ENTRIES);
   private readonly tasks = new Set<Promise<void>>();
   private readonly abort = new AbortController();
   private readonly budget: InflateBudget;
@@ -248,7 +250,7 @@ export class ZipStreamExtractor extends Writable {
     if (!created) {
       const parent = this.directory(node.parent as TreeNode);
       const path = confinedJoin(this.target.root, node.segments);
-      created = this.guard(parent.then(() => mkdir(path).then(() => undefined)));
+      created = this.guard(parent.then(() => this.mkdirs.run(() => mkdir(path))));
       this.directories.set(node, created);
     }
     return created;
