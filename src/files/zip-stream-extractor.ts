@@ -250,7 +250,9 @@ export class ZipStreamExtractor extends Writable {
     if (!created) {
       const parent = this.directory(node.parent as TreeNode);
       const path = confinedJoin(this.target.root, node.segments);
-      created = this.guard(parent.then(() => this.mkdirs.run(() => mkdir(path))));
+      // Once streaming has stopped the tree is thrown away: directories still queued are not made.
+      const make = (): Promise<unknown> => (this.stopReason === undefined ? mkdir(path) : Promise.resolve());
+      created = this.guard(parent.then(() => this.mkdirs.run(make)));
       this.directories.set(node, created);
     }
     return created;
