@@ -1,5 +1,5 @@
 import { Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
-import { promises as fs } from 'node:fs';
+import { appendFileSync, promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { Observable, Subject } from 'rxjs';
 import { AppConfig } from '../common/config/app-config';
@@ -80,6 +80,15 @@ export class AuditLog implements OnModuleInit, OnApplicationShutdown {
     this.draining ??= this.drain().finally(() => {
       this.draining = null;
     });
+  }
+
+  /**
+   * For a process about to die, when no later turn of the event loop will come: appends what is
+   * still queued, then `entries`, synchronously. A batch already handed to the disk may land after.
+   */
+  writeSyncBeforeExit(entries: readonly AuditEntry[]): void {
+    const lines = this.queue.splice(0).join('') + entries.map((entry) => JSON.stringify(entry) + '\n').join('');
+    if (lines !== '') appendFileSync(this.file, lines);
   }
 
   /** Resolves once everything queued so far is on disk (or failed to get there). */

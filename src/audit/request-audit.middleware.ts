@@ -5,11 +5,14 @@ import { RequestContext, RequestState } from '../common/request-context';
 import { ClientAddress } from '../common/http/client-address';
 import { attachState } from '../common/http/request-state';
 import { requestIdFrom } from '../common/http/request-id';
+import type { AuditEntry } from './audit-entry';
 import { AuditLog } from './audit-log';
+import { InFlightRequests } from './in-flight-requests';
 
 /**
  * First middleware of every request: assigns the request id, opens the request context, and writes
- * the request's audit line when the response ends (or the client goes away).
+ * the request's audit line when the response ends (or the client goes away), or, should the
+ * process crash before that, lets FatalAudit write it.
  */
 @Injectable()
 export class RequestAuditMiddleware implements NestMiddleware {
@@ -17,6 +20,7 @@ export class RequestAuditMiddleware implements NestMiddleware {
     private readonly context: RequestContext,
     private readonly audit: AuditLog,
     private readonly clientAddress: ClientAddress,
+    private readonly inFlight: InFlightRequests,
   ) {}
 
   use(req: Request, res: Response, next: NextFunction): void {
@@ -27,26 +31,31 @@ export class RequestAuditMiddleware implements NestMiddleware {
     };
     attachState(req, state);
     res.setHeader('X-Request-Id', state.requestId);
+    const entry = (status: number, failure: { error?: string; code?: string }): AuditEntry => ({
+      timestamp: isoWithOffset(new Date()),
+      request_id: state.requestId,
+      user: state.user ?? null,
+      remote: this.clientAddress.of(req),
+      method: req.method,
+      path: req.originalUrl.split('?')[0] ?? req.originalUrl,
+      action: state.action ?? null,
+      cuid: state.cuid ?? null,
+      status,
+      duration_ms: Math.round(performance.now() - state.startedAt),
+      ...(failure.error ? failure : {}),
+      compose: state.compose,
+      ...(state.idempotencyKey === undefined ? {} : { idempotency_key: state.idempotencyKey }),
+      ...(state.idempotencyReplayed ? { idempotency_replayed: true } : {}),
+    });
+    this.inFlight.add(state, () => entry(500, { error: 'io_error', code: 'PROCESS_CRASHED' }));
     let written = false;
     const writeOnce = (): void => {
       if (written) return;
       written = true;
-      this.audit.write({
-        timestamp: isoWithOffset(new Date()),
-        request_id: state.requestId,
-        user: state.user ?? null,
-        remote: this.clientAddress.of(req),
-        method: req.method,
-        path: req.originalUrl.split('?')[0] ?? req.originalUrl,
-        action: state.action ?? null,
-        cuid: state.cuid ?? null,
-        status: res.writableFinished ? res.statusCode : 499,
-        duration_ms: Math.round(performance.now() - state.startedAt),
-        ...(state.errorId ? { error: state.errorId, code: state.errorCode } : {}),
-        compose: state.compose,
-        ...(state.idempotencyKey === undefined ? {} : { idempotency_key: state.idempotencyKey }),
-        ...(state.idempotencyReplayed ? { idempotency_replayed: true } : {}),
-      });
+      this.inFlight.delete(state);
+      this.audit.write(
+        entry(res.writableFinished ? res.statusCode : 499, { error: state.errorId, code: state.errorCode }),
+      );
     };
     res.once('finish', writeOnce);
     res.once('close', writeOnce);

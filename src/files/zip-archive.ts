@@ -28,6 +28,8 @@ export interface EntryLocation {
 export class ZipArchive {
   private constructor(
     private readonly source: FileSource,
+    /** Bytes of the whole archive: what the archive-wide ratio is measured against. */
+    readonly size: number,
     readonly records: readonly ZipRecord[],
     /** Per record, the offset its bytes must end by: the next local header or the central directory. */
     private readonly limits: readonly number[],
@@ -45,7 +47,7 @@ export class ZipArchive {
       const directory = await parse(source, size - end.offset);
       const records = directory.files.map(toZipRecord);
       const start = checkDirectory(directory, end.entries, end.directoryEnd);
-      return new ZipArchive(source, records, byteLimits(records, start));
+      return new ZipArchive(source, size, records, byteLimits(records, start));
     } catch (err) {
       await (source ? source.close() : file.close());
       throw err;

@@ -1,12 +1,21 @@
+import { setImmediate } from 'node:timers/promises';
 import { ValidationError } from '../common/errors/app-error';
-import { hasControlChars, MAX_NAME_BYTES, MAX_RELATIVE_PATH_BYTES } from './path-confinement';
-import { ratioCeiling, ratioExceeded, tooLarge, tooManyEntries, UploadLimits } from './zip-limits';
+import { hasControlChars, MAX_NAME_BYTES } from './path-confinement';
+import { EntryKind, EntryTree } from './zip-entry-tree';
+import {
+  archiveRatioExceeded,
+  ratioCeiling,
+  ratioExceeded,
+  tooLarge,
+  tooManyEntries,
+  UploadLimits,
+} from './zip-limits';
 import { ZipRecord } from './zip-record';
 
 export interface PlannedFile {
   record: ZipRecord;
   /** Path below the staging tree, target prefix included. */
-  segments: string[];
+  segments: readonly string[];
   name: string;
   mode: 0o644 | 0o755;
 }
@@ -14,7 +23,7 @@ export interface PlannedFile {
 export interface ExtractionPlan {
   files: PlannedFile[];
   /** Every directory to create (explicit entries and implied parents), parents before children. */
-  directories: string[][];
+  directories: (readonly string[])[];
 }
 
 const S_IFMT = 0o170000;
@@ -25,72 +34,62 @@ const HOST_UNIX = 3;
 const MSDOS_DIRECTORY = 0x10;
 const SUPPORTED_METHODS = new Set([0, 8]);
 
+/** Records checked between yields to the event loop: a directory of 100,000 entries must not stall other requests. */
+const RECORDS_PER_TURN = 1024;
+
 /**
  * Decides, before a byte is written, whether every entry of the archive may be extracted and where:
  * names are checked as strings (no `..`, absolute, backslash, drive letter, control character),
- * types from the unix mode (no symlinks or devices), clashes between entries, and the declared
- * sizes against the limits. The streaming checks in EntryMeter then hold the archive to its word.
+ * types from the unix mode (no symlinks or devices), the tree they add up to (EntryTree: clashes,
+ * depth, length, entries with the directories they imply), and the declared sizes against the
+ * limits, per entry and for the archive of `archiveBytes` as a whole. The streaming checks in
+ * EntryMeter and InflateBudget then hold the archive to its word.
  */
-export function planExtraction(
+export async function planExtraction(
   records: readonly ZipRecord[],
   limits: UploadLimits,
   prefix: readonly string[],
-): ExtractionPlan {
+  archiveBytes: number,
+): Promise<ExtractionPlan> {
   if (records.length > limits.maxEntries) throw tooManyEntries(records.length, limits.maxEntries);
-  const kinds = new Map<string, 'file' | 'directory'>();
+  const tree = new EntryTree(limits, prefix);
   const files: PlannedFile[] = [];
   let declared = 0;
   for (const record of records) {
-    const { name, segments } = entryPath(record, prefix);
+    if (record.index % RECORDS_PER_TURN === RECORDS_PER_TURN - 1) await setImmediate();
+    const { name, components } = checkedEntry(record);
     const type = entryType(record, name);
-    claimParents(kinds, segments, name);
-    if (type === 'directory') {
-      claim(kinds, segments, 'directory', name);
-      continue;
-    }
+    const node = tree.add(components, type, name);
+    if (type === 'directory') continue;
     if (record.flags & 0x41) throw unsafe('ZIP_ENCRYPTED', name, 'Encrypted entries are not supported');
     if (!SUPPORTED_METHODS.has(record.method)) {
       throw unsafe('ZIP_UNSUPPORTED_METHOD', name, `Compression method ${record.method} is not supported`);
     }
-    claim(kinds, segments, 'file', name);
     declared += record.uncompressedSize;
     if (declared > limits.maxUncompressedBytes) throw tooLarge(limits.maxUncompressedBytes);
     if (record.uncompressedSize > ratioCeiling(record.compressedSize, limits.maxRatio)) {
       throw ratioExceeded(name, limits.maxRatio);
     }
-    files.push({ record, segments, name, mode: isExecutable(record) ? 0o755 : 0o644 });
+    files.push({ record, segments: node.segments, name, mode: isExecutable(record) ? 0o755 : 0o644 });
   }
-  const directories = [...kinds.entries()]
-    .filter(([, kind]) => kind === 'directory')
-    .map(([key]) => key.split('/'))
-    .sort((a, b) => a.length - b.length);
-  return { files, directories };
+  if (declared > ratioCeiling(archiveBytes, limits.maxRatio)) throw archiveRatioExceeded(limits.maxRatio);
+  return { files, directories: tree.directories.map((dir) => dir.segments) };
 }
 
-/** An entry's checked name, and where it goes below the staging tree: its components after `prefix`. */
-export function entryPath(
-  record: Pick<ZipRecord, 'name' | 'index'>,
-  prefix: readonly string[],
-): { name: string; segments: string[] } {
-  const name = checkedName(record);
-  const segments = [...prefix, ...splitName(name)];
-  if (Buffer.byteLength(segments.join('/')) > MAX_RELATIVE_PATH_BYTES) throw nameTooLong(name);
-  return { name, segments };
-}
-
-function checkedName(record: Pick<ZipRecord, 'name' | 'index'>): string {
+/** An entry's checked name, and its components (a trailing `/` marks a directory and is not one). */
+export function checkedEntry(record: Pick<ZipRecord, 'name' | 'index'>): { name: string; components: string[] } {
   const name = record.name;
   if (name === null) throw unsafe('ZIP_UNSAFE_ENTRY', `#${record.index}`, 'Entry name is not valid UTF-8');
   if (hasControlChars(name)) throw unsafe('ZIP_UNSAFE_ENTRY', name, 'Entry name contains NUL or control characters');
   if (name.includes('\\')) throw unsafe('ZIP_UNSAFE_ENTRY', name, 'Entry name contains a backslash');
   if (name.startsWith('/')) throw unsafe('ZIP_UNSAFE_ENTRY', name, 'Entry name is an absolute path');
   if (/^[A-Za-z]:/.test(name)) throw unsafe('ZIP_UNSAFE_ENTRY', name, 'Entry name starts with a drive letter');
-  const segments = splitName(name);
-  if (segments.length === 0 || segments.some((s) => s === '' || s === '.' || s === '..')) {
+  const components = splitName(name);
+  if (components.length === 0 || components.some((s) => s === '' || s === '.' || s === '..')) {
     throw unsafe('ZIP_UNSAFE_ENTRY', name, 'Entry name has an empty, "." or ".." component');
   }
-  if (segments.some((s) => Buffer.byteLength(s) > MAX_NAME_BYTES)) throw nameTooLong(name);
-  return name;
+  if (components.some((s) => Buffer.byteLength(s) > MAX_NAME_BYTES)) throw nameTooLong(name);
+  return { name, components };
 }
 
 /** Splits an entry name; one trailing `/` marks a directory and is not a component. */
@@ -99,7 +98,7 @@ function splitName(name: string): string[] {
   return trimmed === '' ? [] : trimmed.split('/');
 }
 
-function entryType(record: ZipRecord, name: string): 'file' | 'directory' {
+function entryType(record: ZipRecord, name: string): EntryKind {
   const unixType = unixMode(record) & S_IFMT;
   if (unixType === S_IFLNK) {
     throw unsafe('ZIP_SYMLINK_ENTRY', name, 'Symlink entries are not allowed');
@@ -119,36 +118,10 @@ function isExecutable(record: ZipRecord): boolean {
   return (unixMode(record) & 0o111) !== 0;
 }
 
-function claimParents(kinds: Map<string, 'file' | 'directory'>, segments: string[], name: string): void {
-  for (let i = 1; i < segments.length; i += 1) claim(kinds, segments.slice(0, i), 'directory', name);
-}
-
-function claim(
-  kinds: Map<string, 'file' | 'directory'>,
-  segments: string[],
-  kind: 'file' | 'directory',
-  name: string,
-): void {
-  const key = segments.join('/');
-  const existing = kinds.get(key);
-  if (existing === 'file' || (existing === 'directory' && kind === 'file')) {
-    throw new ValidationError(
-      'ZIP_PATH_CLASH',
-      `"${key}" appears in the archive twice, or as both file and directory`,
-      {
-        entry: name,
-        path: key,
-      },
-    );
-  }
-  kinds.set(key, kind);
-}
-
 function nameTooLong(name: string): ValidationError {
   return new ValidationError('ZIP_NAME_TOO_LONG', 'An entry name is too long', {
     entry: name.slice(0, 128),
     max_name_bytes: MAX_NAME_BYTES,
-    max_path_bytes: MAX_RELATIVE_PATH_BYTES,
   });
 }
 

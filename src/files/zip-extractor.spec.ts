@@ -52,7 +52,14 @@ function arriving(zip: Buffer): Readable {
   return Readable.from(chunks);
 }
 
-const LIMITS: UploadLimits = { maxBytes: 1 << 30, maxUncompressedBytes: 64 << 20, maxEntries: 1000, maxRatio: 100 };
+const LIMITS: UploadLimits = {
+  maxBytes: 1 << 30,
+  maxUncompressedBytes: 64 << 20,
+  maxEntries: 1000,
+  maxRatio: 100,
+  maxPathDepth: 64,
+  maxPathBytes: 1024,
+};
 const OWNER = { uid: 1000, gid: 1000 };
 
 /**
@@ -286,6 +293,42 @@ describe.each(['directory', 'stream'] as const)('ZipExtractor (%s)', (mode) => {
       expect(await failure(zip)).toEqual({ code: 'ZIP_RATIO_EXCEEDED', status: 413 });
     });
 
+    it('refuses an archive of entries each within the ratio limit that add up past it', async () => {
+      // 1 MiB each is within the per-entry grace; 32 MiB from ~33 KB is not, for the archive.
+      const list = Array.from({ length: 32 }, (_, i) => ({ name: `z${i}`, data: zeros.subarray(0, 1 << 20) }));
+      expect(await failure(buildZip(list))).toEqual({ code: 'ZIP_RATIO_EXCEEDED', status: 413 });
+      await expect(extract(buildZip(list.slice(0, 1)))).resolves.toMatchObject({ files: 1 });
+    });
+
+    it('counts the directories that names only imply against the entry limit', async () => {
+      const deep = (i: number): string => `${i}/${'d/'.repeat(9)}f`;
+      const list = Array.from({ length: 10 }, (_, i) => ({ name: deep(i), data: 'x' }));
+      expect(await failure(buildZip(list), { maxEntries: 50 })).toEqual({ code: 'ZIP_TOO_MANY_ENTRIES', status: 413 });
+      await expect(extract(buildZip(list), { maxEntries: 110 })).resolves.toMatchObject({ files: 10 });
+    });
+
+    it('refuses paths deeper or longer than allowed, and a deep implied-directory bomb at once', async () => {
+      const tooDeep = entries({ name: `${'a/'.repeat(64)}f`, data: 'x' });
+      expect(await failure(tooDeep)).toEqual({ code: 'ZIP_PATH_TOO_DEEP', status: 400 });
+      const tooLong = entries({ name: `${'d'.repeat(250)}/`.repeat(4) + 'f'.repeat(30), data: 'x' });
+      expect(await failure(tooLong)).toEqual({ code: 'ZIP_NAME_TOO_LONG', status: 400 });
+      // The issue's bomb, scaled down: names of ~3 KB implying 1,500 directories each.
+      const bomb = buildZip(Array.from({ length: 200 }, (_, i) => ({ name: `${10000 + i}/${'a/'.repeat(1500)}` })));
+      expect(await failure(bomb)).toEqual({ code: 'ZIP_NAME_TOO_LONG', status: 400 });
+      expect(await failure(bomb, { maxPathBytes: 3072 })).toEqual({ code: 'ZIP_PATH_TOO_DEEP', status: 400 });
+    });
+
+    it('extracts a node_modules-like tree: deep-ish, long names, many shared directories', async () => {
+      const pkg = (i: number): string =>
+        `node_modules/.pnpm/@scope+package-${i}@1.2.3_@babel+core@7.24.3/node_modules/@scope/package-${i}`;
+      const list = Array.from({ length: 30 }, (_, i) => [
+        { name: `${pkg(i)}/package.json`, data: `{"name":"p${i}"}` },
+        { name: `${pkg(i)}/${'lib/'.repeat(20)}index.js`, data: 'module.exports = 1;\n' },
+      ]).flat();
+      await expect(extract(buildZip(list), {}, ['app'])).resolves.toMatchObject({ files: 60 });
+      expect(readFileSync(path.join(tree(), 'app', pkg(7), 'lib/'.repeat(20), 'index.js'), 'utf8')).toContain('1;');
+    });
+
     it('reports an entry larger than declared but within limits as corrupt', async () => {
       const zip = entries({ name: 'z', data: 'x'.repeat(1000), declaredSize: 10 });
       expect(await failure(zip)).toEqual({ code: 'ZIP_CORRUPT', status: 400 });
@@ -484,6 +527,16 @@ describe('ZipStreamExtractor', () => {
     expect(streamed).toBeUndefined();
     await expect(extracted).rejects.toMatchObject({ code: 'ZIP_TOO_LARGE' });
     expect(statSync(path.join(tree(), 't')).size).toBeLessThanOrEqual(2 << 20);
+  });
+
+  it('stops writing an archive-wide ratio bomb after a few of its entries', async () => {
+    const mib = Buffer.alloc(1 << 20);
+    const list = Array.from({ length: 48 }, (_, i) => ({ name: `z${i}`, data: mib }));
+    const { streamed, extracted } = await upload(buildZip(list), { maxUncompressedBytes: 1 << 30 });
+    expect(streamed).toBeUndefined();
+    await expect(extracted).rejects.toMatchObject({ code: 'ZIP_RATIO_EXCEEDED', details: { scope: 'archive' } });
+    const written = readdirSync(tree()).reduce((sum, name) => sum + statSync(path.join(tree(), name)).size, 0);
+    expect(written).toBeLessThanOrEqual(4 << 20);
   });
 
   it('gives no tree for a body that stops, and has stopped writing when result() resolves', async () => {

@@ -36,7 +36,7 @@ export class ZipExtractor {
   ): Promise<ExtractResult> {
     const archive = await ZipArchive.open(archivePath, limits.maxEntries);
     try {
-      const plan = planExtraction(archive.records, limits, prefix);
+      const plan = await planExtraction(archive.records, limits, prefix, archive.size);
       archive.assertNoOverlap();
       if (streamed?.matches(archive.records, plan)) {
         await finishStreamedTree(destRoot, plan, owner);
@@ -45,7 +45,7 @@ export class ZipExtractor {
       await rm(destRoot, { recursive: true, force: true });
       await mkdir(destRoot, { mode: 0o700 });
       for (const dir of plan.directories) await makeDirectory(confinedJoin(destRoot, dir), owner);
-      const budget = new InflateBudget(limits.maxUncompressedBytes);
+      const budget = new InflateBudget(limits, () => archive.size);
       await forEachBounded(plan.files, PARALLEL_ENTRIES, (file, signal) =>
         extractFile(archive, file, confinedJoin(destRoot, file.segments), budget, limits, owner, signal),
       );

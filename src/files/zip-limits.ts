@@ -7,13 +7,19 @@ import { EntryFacts } from './zip-record';
 export interface UploadLimits {
   maxBytes: number;
   maxUncompressedBytes: number;
+  /** Files and directories, the directories that names only imply included. */
   maxEntries: number;
+  /** Per entry and for the archive as a whole. */
   maxRatio: number;
+  /** Components of an entry's path below /app, the target path included. */
+  maxPathDepth: number;
+  /** Bytes of an entry's path below /app, the target path included. */
+  maxPathBytes: number;
 }
 
 /**
- * Below this an entry may inflate at any ratio: a few KiB of repeated text legitimately compress
- * a thousandfold, and cannot hurt. Above it the ratio limit applies.
+ * Below this an entry (or a whole archive) may inflate at any ratio: a few KiB of repeated text
+ * legitimately compress a thousandfold, and cannot hurt. Above it the ratio limit applies.
  */
 export const RATIO_GRACE_BYTES = 1024 * 1024;
 
@@ -22,10 +28,11 @@ export function ratioCeiling(compressedSize: number, maxRatio: number): number {
 }
 
 export function tooManyEntries(count: number, limit: number): PayloadTooLargeError {
-  return new PayloadTooLargeError('ZIP_TOO_MANY_ENTRIES', `The archive has more than ${limit} entries`, {
-    limit,
-    entries: count,
-  });
+  return new PayloadTooLargeError(
+    'ZIP_TOO_MANY_ENTRIES',
+    `The archive has more than ${limit} entries (directories its names imply included)`,
+    { limit, entries: count },
+  );
 }
 
 export function tooLarge(limit: number): PayloadTooLargeError {
@@ -37,19 +44,38 @@ export function tooLarge(limit: number): PayloadTooLargeError {
 export function ratioExceeded(entry: string, limit: number): PayloadTooLargeError {
   return new PayloadTooLargeError('ZIP_RATIO_EXCEEDED', `Entry "${entry}" expands more than ${limit}:1`, {
     entry,
+    scope: 'entry',
     max_ratio: limit,
   });
 }
 
-/** The inflated bytes one upload may still produce, shared by all its entries. */
+/** The same code as one entry's: many entries, each within the limit, that add up to a bomb. */
+export function archiveRatioExceeded(limit: number): PayloadTooLargeError {
+  return new PayloadTooLargeError('ZIP_RATIO_EXCEEDED', `The archive expands more than ${limit}:1`, {
+    scope: 'archive',
+    max_ratio: limit,
+  });
+}
+
+/**
+ * The inflated bytes one upload may still produce, shared by all its entries: no more than the
+ * total limit, nor than the ratio limit allows for the archive's stored bytes (`storedBytes`: the
+ * whole body, or as much of it as has arrived).
+ */
 export class InflateBudget {
   private spent = 0;
 
-  constructor(private readonly limit: number) {}
+  constructor(
+    private readonly limits: Pick<UploadLimits, 'maxUncompressedBytes' | 'maxRatio'>,
+    private readonly storedBytes: () => number,
+  ) {}
 
   spend(bytes: number): void {
     this.spent += bytes;
-    if (this.spent > this.limit) throw tooLarge(this.limit);
+    if (this.spent > this.limits.maxUncompressedBytes) throw tooLarge(this.limits.maxUncompressedBytes);
+    if (this.spent > ratioCeiling(this.storedBytes(), this.limits.maxRatio)) {
+      throw archiveRatioExceeded(this.limits.maxRatio);
+    }
   }
 
   get total(): number {

@@ -4,10 +4,12 @@ import { PassThrough, Writable } from 'node:stream';
 import { finished } from 'node:stream/promises';
 import { FileAttributes, Owner, PARALLEL_ENTRIES, writeStreamedFile, writeWholeFile } from './entry-file';
 import { confinedJoin } from './path-confinement';
+import { TaskSlots } from './task-slots';
 import { EntryInflation, fitsWhole, inflateWhole } from './zip-entry-data';
-import { ExtractionPlan, entryPath } from './zip-entry-policy';
+import { checkedEntry, ExtractionPlan } from './zip-entry-policy';
+import { EntryTree, TreeNode } from './zip-entry-tree';
 import { zipCorrupt } from './zip-errors';
-import { InflateBudget, tooManyEntries, UploadLimits } from './zip-limits';
+import { InflateBudget, UploadLimits } from './zip-limits';
 import { LocalHeader, LOCAL_SIZE, readLocalHeader, SIG_LOCAL } from './zip-local-header';
 import { decodeName, dosDate, EntryFacts, ZipRecord } from './zip-record';
 
@@ -71,11 +73,15 @@ export class StreamedTree {
  * from the spooled body otherwise. Anything this cannot do exactly (data descriptors, zip64,
  * encryption, a prefix before the first entry) or any doubt (a limit, a bad CRC) stops it quietly;
  * it never fails the upload, so errors always come from the one path that reads the directory.
- * Names are checked before a byte is written, with the same rules, and writes never leave the tree.
+ * Names are checked before a byte is written, with the same rules and the same EntryTree (depth,
+ * length, entries with the directories they imply), and writes never leave the tree.
  */
 export class ZipStreamExtractor extends Writable {
   private readonly entries = new Map<number, StreamedEntry>();
-  private readonly directories = new Map<string, Promise<void>>();
+  private readonly tree: EntryTree;
+  /** Each directory of the tree, once its mkdir has been started. */
+  private readonly directories = new Map<TreeNode, Promise<void>>();
+  private readonly mkdirs = new TaskSlots(PARALLEL_ENTRIES);
   private readonly tasks = new Set<Promise<void>>();
   private readonly abort = new AbortController();
   private readonly budget: InflateBudget;
@@ -93,8 +99,10 @@ export class ZipStreamExtractor extends Writable {
 
   constructor(private readonly target: StreamTarget) {
     super({ highWaterMark: BUFFER_BYTES });
-    this.budget = new InflateBudget(target.limits.maxUncompressedBytes);
-    this.directories.set('', this.guard(mkdir(target.root, { mode: 0o700 })));
+    // Measured against the bytes arrived so far: a bomb stops streaming before it has written much.
+    this.budget = new InflateBudget(target.limits, () => this.position);
+    this.tree = new EntryTree(target.limits, target.prefix);
+    this.directories.set(this.tree.top, this.guard(mkdir(target.root, { mode: 0o700 })));
   }
 
   /**
@@ -199,20 +207,19 @@ export class ZipStreamExtractor extends Writable {
   }
 
   private async startEntry(header: LocalHeader, rawName: Buffer): Promise<void> {
-    const index = this.entries.size;
-    if (index >= this.target.limits.maxEntries) throw tooManyEntries(index + 1, this.target.limits.maxEntries);
-    const { name, segments } = entryPath({ name: decodeName(rawName), index }, this.target.prefix);
+    const { name, components } = checkedEntry({ name: decodeName(rawName), index: this.entries.size });
     const directory = name.endsWith('/');
+    const node = this.tree.add(components, directory ? 'directory' : 'file', name);
     const modified = dosDate(header.dosDate, header.dosTime);
     this.entries.set(this.entryStart, { rawName, directory, facts: header, modified });
     if (directory) {
-      void this.directory(segments);
+      void this.directory(node);
       // Some zippers deflate a directory's nothing into a few bytes; they are not written anywhere.
       if (header.compressedSize > 0) this.data = new SkipSink(header.compressedSize);
       return;
     }
-    const parent = this.directory(segments.slice(0, -1));
-    const path = confinedJoin(this.target.root, segments);
+    const parent = this.directory(node.parent as TreeNode);
+    const path = confinedJoin(this.target.root, node.segments);
     const attributes: FileAttributes = { mode: STREAMED_FILE_MODE, owner: this.target.owner, modified };
     if (fitsWhole(header)) {
       const write = (bytes: Buffer): Promise<unknown> =>
@@ -238,13 +245,15 @@ export class ZipStreamExtractor extends Writable {
   }
 
   /** Creates a directory of the tree once, parents first; a failure stops streaming. */
-  private directory(segments: readonly string[]): Promise<void> {
-    const key = segments.join('/');
-    let created = this.directories.get(key);
+  private directory(node: TreeNode): Promise<void> {
+    let created = this.directories.get(node);
     if (!created) {
-      const parent = this.directory(segments.slice(0, -1));
-      created = this.guard(parent.then(() => mkdir(confinedJoin(this.target.root, segments)).then(() => undefined)));
-      this.directories.set(key, created);
+      const parent = this.directory(node.parent as TreeNode);
+      const path = confinedJoin(this.target.root, node.segments);
+      // Once streaming has stopped the tree is thrown away: directories still queued are not made.
+      const make = (): Promise<unknown> => (this.stopReason === undefined ? mkdir(path) : Promise.resolve());
+      created = this.guard(parent.then(() => this.mkdirs.run(make)));
+      this.directories.set(node, created);
     }
     return created;
   }

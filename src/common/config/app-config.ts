@@ -74,12 +74,21 @@ export class AppConfig {
   get auditFailureWindowMs(): number {
     return this.get('AUDIT_FAILURE_WINDOW_S') * 1000;
   }
-  get uploadLimits(): { maxBytes: number; maxUncompressedBytes: number; maxEntries: number; maxRatio: number } {
+  get uploadLimits(): {
+    maxBytes: number;
+    maxUncompressedBytes: number;
+    maxEntries: number;
+    maxRatio: number;
+    maxPathDepth: number;
+    maxPathBytes: number;
+  } {
     return {
       maxBytes: this.get('UPLOAD_MAX_BYTES'),
       maxUncompressedBytes: this.get('UPLOAD_MAX_UNCOMPRESSED_BYTES'),
       maxEntries: this.get('UPLOAD_MAX_ENTRIES'),
       maxRatio: this.get('UPLOAD_MAX_RATIO'),
+      maxPathDepth: this.get('UPLOAD_MAX_PATH_DEPTH'),
+      maxPathBytes: this.get('UPLOAD_MAX_PATH_BYTES'),
     };
   }
   get terminalMaxSessions(): number {

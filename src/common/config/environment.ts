@@ -154,6 +154,20 @@ export class Environment {
   @Min(1)
   UPLOAD_MAX_RATIO = 200;
 
+  /** Components of an extracted path below /app; deep trees break deletes and downloads (PATH_MAX). */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(1024)
+  UPLOAD_MAX_PATH_DEPTH = 64;
+
+  /** Bytes of an extracted path below /app; at most 3072, which leaves room for the host's prefix in PATH_MAX. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(3072)
+  UPLOAD_MAX_PATH_BYTES = 1024;
+
   @Transform(toInt)
   @IsInt()
   @Min(1)
