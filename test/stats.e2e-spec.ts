@@ -20,7 +20,12 @@ describe('stats (real app, real Docker engine)', () => {
   });
 
   it('GET /containers/:cuid/stats: a busy container shows CPU above 0, against its limit and the host', async () => {
-    const res = await t.http().get(`/containers/${busy}/stats`).expect(200);
+    // boot.py's loop starts a moment after the container: sample until it shows, as a client would.
+    let res = await t.http().get(`/containers/${busy}/stats`).expect(200);
+    for (let i = 0; i < 20 && !(res.body.cpu?.percent_of_limit > 1); i += 1) {
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      res = await t.http().get(`/containers/${busy}/stats`).expect(200);
+    }
     expect(res.body).toEqual({
       cuid: busy,
       sampled_at: expect.any(String),

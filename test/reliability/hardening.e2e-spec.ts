@@ -8,6 +8,10 @@ import { startApp, TestApp } from '../support/e2e-app';
 
 const run = promisify(execFile);
 
+async function networkId(name: string): Promise<string> {
+  return (await run('docker', ['network', 'inspect', '-f', '{{.Id}}', name])).stdout.trim();
+}
+
 async function waitForStatus(t: TestApp, cuid: string, want: string): Promise<Record<string, unknown>> {
   let body: Record<string, unknown> = {};
   for (let i = 0; i < 150 && body.status !== want; i += 1) {
@@ -40,7 +44,8 @@ describe('reliability: hardened containers', () => {
     const inspect = JSON.parse((await run('docker', ['inspect', `${cuid}-app-1`])).stdout)[0];
     expect(inspect.HostConfig).toMatchObject({
       Privileged: false,
-      NetworkMode: 'bridge',
+      // The one shared network with inter-container traffic disabled, never the host's.
+      NetworkMode: await networkId('container-manager'),
       PidMode: '',
       IpcMode: expect.not.stringMatching(/^host$/),
     });
@@ -109,7 +114,7 @@ describe('reliability: hardened containers', () => {
     expect((await execIn(t, cuid, ['sh', '-c', 'echo $MODE'])).trim()).toBe('safe');
     const inspect = JSON.parse((await run('docker', ['inspect', `${cuid}-app-1`])).stdout)[0];
     expect(inspect.HostConfig.Privileged).toBe(false);
-    expect(inspect.HostConfig.NetworkMode).toBe('bridge');
+    expect(inspect.HostConfig.NetworkMode).toBe(await networkId('container-manager'));
     expect(inspect.Mounts).toHaveLength(1);
     expect(inspect.Config.Labels['com.docker.compose.project']).toBe(cuid);
     const compose = parse(readFileSync(path.join(t.projectsDir, cuid, 'compose.yaml'), 'utf8'));

@@ -50,8 +50,8 @@ describe('reliability: hostile input', () => {
     ['port is a float', { image: TEST_IMAGE, ports: [{ host: 8080.5, container: 80 }] }, 'INVALID_PORT'],
     ['port is a string', { image: TEST_IMAGE, ports: [{ host: '8080', container: 80 }] }, 'INVALID_PORT'],
     [
-      'extra port field (host_ip)',
-      { image: TEST_IMAGE, ports: [{ host: 42600, container: 80, host_ip: '0.0.0.0' }] },
+      'extra port field (mode)',
+      { image: TEST_IMAGE, ports: [{ host: 42600, container: 80, mode: 'host' }] },
       'UNKNOWN_FIELD',
     ],
     ['privileged', { image: TEST_IMAGE, privileged: true }, 'UNKNOWN_FIELD'],
