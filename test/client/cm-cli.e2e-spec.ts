@@ -76,7 +76,7 @@ describe('cm, the command line, against the built service and the real engine', 
     expect(up.stdout).toContain(`2 files`);
     expect(up.stderr).toMatch(/upload app \[#+\] 100%/);
 
-    expect(await cm(['start', cuid])).toMatchObject({ code: 0, stdout: `${cuid}\trunning\n` });
+    expect(await cm(['start', cuid])).toEqual({ code: 0, stdout: `${cuid}\trunning\n`, stderr: '' });
     const table = await cm(['ls', '--tag', 'cli']);
     expect(table.stdout.split('\n')[0]).toMatch(/^CUID\s+STATUS\s+IMAGE\s+PORTS\s+TAGS\s+CREATED$/);
     expect(table.stdout).toMatch(new RegExp(`${cuid}\\s+running\\s+${TEST_IMAGE}\\s+42161:80/tcp\\s+cli`));
