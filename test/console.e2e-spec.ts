@@ -37,12 +37,6 @@ describe('web console in a real browser', () => {
     if (service) await removeProjects(service.projectsDir);
   });
 
-  /** Whether the service (before or after the live endpoints landed) has this route. */
-  async function hasRoute(path: string): Promise<boolean> {
-    const res = await service.http().get(path);
-    return !(res.status === 404 && res.body.code === 'ROUTE_NOT_FOUND');
-  }
-
   const rowOf = (cuid: string) =>
     page.getByRole('row').filter({ has: page.getByRole('link', { name: cuid.slice(0, 9), exact: true }) });
 
@@ -50,6 +44,9 @@ describe('web console in a real browser', () => {
     await page.goto(`${service.baseUrl}/`);
     // A marker that a reload would wipe: every later check must happen on this same document.
     await page.evaluate(() => ((globalThis as unknown as { marker: string }).marker = 'no-reload'));
+    // Status changes come from /events: the header says so once the stream is open.
+    const health = page.getByRole('region', { name: 'Health' });
+    await health.getByText('live', { exact: true }).waitFor();
 
     // Create: the API refuses a bad memory value and the form shows that beside Memory.
     await page.getByRole('button', { name: 'New container' }).click();
@@ -106,17 +103,33 @@ describe('web console in a real browser', () => {
     await screen.getByText('hello-42').first().waitFor();
     await page.screenshot({ path: '/tmp/console-terminal.png' });
 
-    // boot.py's output: in Logs when the service has the logs endpoint, and always in Attach.
+    // boot.py's output: in Attach (the terminal) and in Logs (GET /logs, followed live).
     await page.getByRole('button', { name: 'Attach' }).click();
     await page.getByRole('status').filter({ hasText: 'attached to boot.py' }).waitFor();
     await screen.getByText('console-boot-ok').first().waitFor();
     await page.getByRole('tab', { name: 'Logs' }).click();
     const logs = page.getByRole('log', { name: 'Logs output' });
-    if (await hasRoute(`/containers/${cuid}/logs?tail=1`)) {
-      await logs.getByText('console-boot-ok').waitFor();
-    } else {
-      await page.getByText('This service has no logs endpoint').waitFor();
-    }
+    await logs.getByText('console-boot-ok').waitFor();
+    await page
+      .getByRole('status')
+      .filter({ hasText: /^live$/ })
+      .waitFor();
+    expect((await service.http().post(`/containers/${cuid}/restart`)).status).toBe(200);
+    // A restart prints the line again: the view follows without a reload.
+    await logs.getByText('console-boot-ok').nth(1).waitFor({ timeout: 15_000 });
+
+    // Stats: live charts of CPU, memory and pids from GET /stats?stream=true.
+    await page.getByRole('tab', { name: 'Stats' }).click();
+    await page.getByRole('img', { name: 'CPU over the last minute' }).waitFor();
+    await page.getByText(/^CPU: [\d.]+% of [\d.]+ CPUs?$/).waitFor();
+    await page.getByText(/^Memory: [\d.]+ MB of [\d.]+ MB$/).waitFor();
+    expect(
+      Number(await page.getByRole('figure').filter({ hasText: 'PIDs' }).locator('strong').textContent()),
+    ).toBeGreaterThan(0);
+
+    await page.screenshot({ path: '/tmp/console-stats.png' });
+    await page.getByRole('tab', { name: 'Overview' }).click();
+    await page.screenshot({ path: '/tmp/console-container.png', fullPage: true });
 
     // Stop and delete from the container page.
     await page.getByRole('button', { name: 'Stop', exact: true }).click();
@@ -127,25 +140,26 @@ describe('web console in a real browser', () => {
     await rowOf(cuid).waitFor({ state: 'detached' });
     expect((await service.http().get(`/containers/${cuid}`)).status).toBe(404);
 
-    // The Audit page lists those actions (when the service has the audit query).
+    // The Audit page lists those actions (GET /audit, filtered by the container).
     await page.getByRole('link', { name: 'Audit', exact: true }).click();
-    if (await hasRoute('/audit?limit=1')) {
-      await page.getByLabel('Container', { exact: true }).fill(cuid);
-      await page.getByRole('button', { name: 'Apply filters' }).click();
-      const table = page.getByRole('table');
-      for (const action of [
-        'container.create',
-        'files.upload',
-        'container.start',
-        'container.stop',
-        'container.delete',
-      ]) {
-        await table.getByRole('cell', { name: action, exact: true }).first().waitFor();
-      }
-      await page.screenshot({ path: '/tmp/console-audit.png', fullPage: true });
-    } else {
-      await page.getByText('This service has no audit query endpoint.').waitFor();
+    await page.getByLabel('Container', { exact: true }).fill(cuid);
+    await page.getByRole('button', { name: 'Apply filters' }).click();
+    const table = page.getByRole('table');
+    for (const action of [
+      'container.create',
+      'files.upload',
+      'container.start',
+      'container.restart',
+      'container.stop',
+      'container.delete',
+    ]) {
+      await table.getByRole('cell', { name: action, exact: true }).first().waitFor();
     }
+    await page.screenshot({ path: '/tmp/console-audit.png', fullPage: true });
+    // Clicking the container of an entry opens that container's page (here: gone, so the API's 404).
+    const created = table.getByRole('row').filter({ has: page.getByRole('cell', { name: 'container.create' }) });
+    await created.getByRole('link', { name: cuid.slice(0, 9), exact: true }).click();
+    await page.waitForURL(new RegExp(`#/containers/${cuid}$`));
   });
 
   it('renders the home page without console errors and serves it with the security headers', async () => {

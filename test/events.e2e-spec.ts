@@ -85,6 +85,18 @@ describe('GET /events (real app, real Docker engine)', () => {
     expect((await old.waitFor(() => true)).event).toBe('reset');
   });
 
+  it('names the created container in the `action` event of its create, as in its audit entry', async () => {
+    const actions = await open('/events?type=action');
+    const res = await t.http().post('/containers').send({ image: 'cm-test-python:bookworm' }).expect(201);
+    const created = await actions.waitFor(
+      (e) => e.json?.action === 'container.create' && e.json.request_id === res.headers['x-request-id'],
+    );
+    expect(created.json).toMatchObject({ cuid: res.body.cuid, status: 201 });
+    const audit = await t.http().get('/audit').query({ action: 'container.create', cuid: res.body.cuid }).expect(200);
+    expect(audit.body.entries).toEqual([expect.objectContaining({ cuid: res.body.cuid, status: 201 })]);
+    await t.http().delete(`/containers/${res.body.cuid}`).expect(200);
+  });
+
   it('filters by type and by cuid', async () => {
     const other = await createContainer(t);
     const onlyOther = await open(`/events?cuid=${other}`);

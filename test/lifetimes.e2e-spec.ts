@@ -1,6 +1,7 @@
 import WebSocket from 'ws';
 import { createContainer, dockerContainers, SLEEPING_BOOT, writeBootPy } from './support/containers';
 import { auditLines, startApp, TestApp } from './support/e2e-app';
+import { openSse, SseClient } from './support/sse-client';
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
@@ -71,6 +72,7 @@ describe('container lifetimes: ttl_s, idle_stop_s, keepalive (real app, real Doc
   it('a container with ttl_s: 5 is gone within a few seconds of its deadline, audited as system', async () => {
     const created = await t.http().post('/containers').send({ image: 'cm-test-python:bookworm', ttl_s: 5 }).expect(201);
     const cuid = created.body.cuid as string;
+    const events = await openSse(t.baseUrl, `/events?cuid=${cuid}`, t.authHeader);
     const deadline = Date.parse(created.body.expires_at as string);
     expect(deadline - Date.parse(created.body.created_at as string)).toBe(5000);
     await eventually(async () => (await t.http().get(`/containers/${cuid}`)).status === 404, 'the expiry');
@@ -80,6 +82,14 @@ describe('container lifetimes: ttl_s, idle_stop_s, keepalive (real app, real Doc
     expect(await dockerContainers(cuid)).toEqual([]);
     const entry = (await auditLines(t)).find((l) => l.action === 'container.expire' && l.cuid === cuid);
     expect(entry).toMatchObject({ user: 'system', status: 200, deadline: created.body.expires_at });
+    // Clients following /events see the reaper's action and the container going away.
+    try {
+      const action = await events.waitFor((e) => e.json?.action === 'container.expire');
+      expect(action.json).toMatchObject({ type: 'action', cuid, user: 'system', status: 200 });
+      await events.waitFor((e) => e.event === 'destroyed');
+    } finally {
+      events.close();
+    }
   });
 
   it('PATCH sets ttl_s from now, and null removes it', async () => {
@@ -92,6 +102,8 @@ describe('container lifetimes: ttl_s, idle_stop_s, keepalive (real app, real Doc
 
   it('idle_stop_s stops a running container nobody uses, but not one with an open terminal', async () => {
     const idle = await running();
+    // Filtered by query, not by path: following the events is no activity on the container.
+    const events: SseClient = await openSse(t.baseUrl, `/events?cuid=${idle}`, t.authHeader);
     const watched = await running();
     const ws = new WebSocket(`${t.wsUrl}/ws/${watched}`, { headers: { Authorization: t.authHeader } });
     await new Promise((resolve, reject) => ws.once('open', resolve).once('error', reject));
@@ -105,8 +117,12 @@ describe('container lifetimes: ttl_s, idle_stop_s, keepalive (real app, real Doc
       expect(await statusOf(watched)).toBe('running');
       const entry = (await auditLines(t)).find((l) => l.action === 'container.idle_stop' && l.cuid === idle);
       expect(entry).toMatchObject({ user: 'system', status: 200 });
+      const action = await events.waitFor((e) => e.json?.action === 'container.idle_stop');
+      expect(action.json).toMatchObject({ type: 'action', cuid: idle, user: 'system', status: 200 });
+      expect((await events.waitFor((e) => e.event === 'died')).json).toMatchObject({ cuid: idle });
     } finally {
       ws.close();
+      events.close();
     }
     // Once the terminal is closed, it is idle like any other.
     await eventually(async () => (await statusOf(watched)) === 'stopped', 'the idle stop after the terminal closed');

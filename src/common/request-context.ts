@@ -39,6 +39,12 @@ export class RequestContext {
     return this.storage.getStore();
   }
 
+  /** The container the request addresses once it is known: a create's, whose path names none. */
+  recordCuid(cuid: string): void {
+    const state = this.storage.getStore();
+    if (state) state.cuid = cuid;
+  }
+
   recordCompose(call: ComposeCallRecord): void {
     this.storage.getStore()?.compose.push(call);
   }

@@ -14,6 +14,7 @@ export class EventsController {
   @Get()
   @Audit('events.stream')
   @ApiOperation({
+    operationId: 'streamEvents',
     summary: 'Server-Sent Events: container state changes and finished API actions',
     description:
       'Each event has a numeric `id:` and an `event:` name (created, started, died, oom, paused, unpaused, ' +

@@ -24,12 +24,13 @@ export function Idempotent(options: IdempotentOptions = {}): MethodDecorator {
       required: false,
       description:
         '1–255 printable characters. The first request with a key runs; a repeat with the same method, path and ' +
-        'body gets the stored status and body back with `Idempotency-Replayed: true` and does nothing else. ' +
-        'Keys expire after IDEMPOTENCY_TTL_S (default 24 h).',
+        'body gets the stored status and body back with `Idempotency-Replayed: true` and does nothing else; a ' +
+        'repeat while the first still runs gets 409 IDEMPOTENCY_IN_PROGRESS with `Retry-After`. Keys expire ' +
+        'after IDEMPOTENCY_TTL_S (default 24 h).',
     }),
     addErrorCodes({
       400: 'INVALID_IDEMPOTENCY_KEY',
-      409: 'IDEMPOTENCY_IN_PROGRESS (with Retry-After)',
+      409: 'IDEMPOTENCY_IN_PROGRESS',
       422: 'IDEMPOTENCY_KEY_REUSED',
     }),
   );

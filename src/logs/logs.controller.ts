@@ -14,6 +14,7 @@ export class LogsController {
   @Get()
   @Audit('container.logs')
   @ApiOperation({
+    operationId: 'streamLogs',
     summary: "boot.py's output (stdout and stderr), also of a stopped container",
     description:
       'text/plain by default (`stream=stdout|stderr` for one of them, byte for byte); with ' +

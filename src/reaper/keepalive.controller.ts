@@ -17,7 +17,10 @@ export class KeepaliveController {
   @Post('keepalive')
   @HttpCode(200)
   @Audit('container.keepalive')
-  @ApiOperation({ summary: 'Mark the container as in use: pushes idle_stop_at to now + idle_stop_s' })
+  @ApiOperation({
+    operationId: 'keepaliveContainer',
+    summary: 'Mark the container as in use: pushes idle_stop_at to now + idle_stop_s',
+  })
   @ApiOkResponse({ type: ContainerDto, headers: ETAG_HEADER })
   @Idempotent()
   @ApiErrors({ 404: 'CONTAINER_NOT_FOUND', 503: 'DOCKER_UNAVAILABLE' })

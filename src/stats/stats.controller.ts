@@ -4,6 +4,7 @@ import type { Response } from 'express';
 import { Audit } from '../audit/audit.decorator';
 import { ApiErrors } from '../common/http/api-errors.decorator';
 import { StatsQueryDto } from './stats-query.dto';
+import { StatsOverviewDto, StatsSampleDto } from './stats.dto';
 import { StatsService } from './stats.service';
 
 const SAMPLE =
@@ -18,10 +19,14 @@ export class StatsController {
 
   @Get('containers/:cuid/stats')
   @Audit('container.stats')
-  @ApiOperation({ summary: "One running container's CPU, memory, pids, network and block I/O", description: SAMPLE })
+  @ApiOperation({
+    operationId: 'getContainerStats',
+    summary: "One running container's CPU, memory, pids, network and block I/O",
+    description: SAMPLE,
+  })
   @ApiParam({ name: 'cuid', example: 'c123e4567-e89b-42d3-a456-426614174000' })
   @ApiProduces('application/json', 'text/event-stream')
-  @ApiOkResponse({ schema: { type: 'object' } })
+  @ApiOkResponse({ type: StatsSampleDto })
   @ApiErrors({
     400: 'INVALID_STREAM, UNKNOWN_FIELD',
     404: 'CONTAINER_NOT_FOUND',
@@ -35,9 +40,13 @@ export class StatsController {
 
   @Get('stats')
   @Audit('stats.all')
-  @ApiOperation({ summary: 'The same sample for every running container: { sampled_at, containers: [...] }' })
+  @ApiOperation({
+    operationId: 'getAllStats',
+    summary: 'The same sample for every running container',
+    description: 'With `?stream=true`: SSE, one `stats` event a second, each an overview like the JSON answer.',
+  })
   @ApiProduces('application/json', 'text/event-stream')
-  @ApiOkResponse({ schema: { type: 'object' } })
+  @ApiOkResponse({ type: StatsOverviewDto })
   @ApiErrors({ 400: 'INVALID_STREAM, UNKNOWN_FIELD', 503: 'DOCKER_UNAVAILABLE' })
   async all(@Query() query: StatsQueryDto, @Res() res: Response): Promise<void> {
     if (query.stream === 'true') await this.stats.stream(null, res);

@@ -1,6 +1,6 @@
 import { Readable } from 'node:stream';
 import * as unzipper from 'unzipper';
-import { ApiError, ContainerManagerClient, isApiError, Terminal } from '../../clients/typescript/src';
+import { ApiError, ContainerManagerClient, isApiError, LiveEvent, Terminal } from '../../clients/typescript/src';
 import { PASS, startApp, TEST_IMAGE, TestApp, USER } from '../support/e2e-app';
 import { buildZip } from '../support/zip-fixtures';
 
@@ -156,7 +156,95 @@ describe('the TypeScript client against the real service and engine', () => {
     });
     expect((await client.exec(cuid, ['echo', "it's $HOME"])).stdout.toString()).toBe("it's $HOME\n");
 
+    expect(await client.keepaliveContainer(cuid)).toMatchObject({ cuid, status: 'running' });
+    const sample = await client.getContainerStats(cuid);
+    expect(sample).toMatchObject({ cuid, cpu: { percent_of_limit: expect.any(Number) } });
+    expect(sample.pids).toBeGreaterThan(0);
+    expect(sample.memory.usage_bytes).toBeGreaterThan(0);
+    for await (const streamed of client.streamContainerStats(cuid)) {
+      expect(streamed).toMatchObject({ cuid, pids: expect.any(Number) });
+      break;
+    }
+    expect((await client.getAllStats()).containers.map((c) => c.cuid)).toContain(cuid);
+    for await (const overview of client.streamAllStats()) {
+      expect(overview.containers.map((c) => c.cuid)).toContain(cuid);
+      break;
+    }
+    const lines = [];
+    for await (const line of client.streamLogs(cuid)) lines.push(line);
+    expect(lines).toContainEqual({ stream: 'stdout', line: 'up' });
+
+    const metrics = await client.getMetrics();
+    expect(metrics).toMatch(/^# HELP cm_http_requests_total /m);
+    expect(metrics).toMatch(/^cm_http_requests_total\{.*route="\/containers\/:cuid\/start".*\} \d+/m);
+
+    // Newest first: the start refused while paused, then the pause, then the first start.
+    const newest = await client.queryAudit({ cuid, action: ['container.start', 'container.pause'], limit: 1 });
+    expect(newest.entries).toEqual([
+      expect.objectContaining({ cuid, action: 'container.start', status: 422, code: 'CONTAINER_PAUSED' }),
+    ]);
+    expect(newest.next_cursor).toEqual(expect.any(String));
+    const starts = [];
+    for await (const entry of client.queryAllAudit({ cuid, action: 'container.start', limit: 1 })) starts.push(entry);
+    expect(starts.map((e) => e.status)).toEqual([422, 200]);
+    const failed = await client.queryAudit({ cuid, error: true });
+    expect(failed.entries.map((e) => e.code)).toContain('CONTAINER_PAUSED');
+
     expect(await client.deleteContainer(cuid)).toEqual({ cuid, deleted: true });
+  });
+
+  it('follows /events: the actions and state changes of a container, resuming where it left off', async () => {
+    const abort = new AbortController();
+    const seen: LiveEvent[] = [];
+    let cuid = '';
+    const following = (async () => {
+      for await (const item of client.streamEvents({ signal: abort.signal })) {
+        if (item.type === 'reset') continue;
+        seen.push(item);
+        const mine = cuid === '' ? [] : seen.filter((e) => e.cuid === cuid);
+        if (mine.some((e) => e.type === 'destroyed') && mine.some((e) => e.action === 'container.delete')) return;
+      }
+    })();
+    // A refused create is an action event too: send them until the stream shows one, so it is surely open.
+    const markers = new Set<string>();
+    while (!seen.some((e) => markers.has(String(e.request_id)))) {
+      const refused = (await client.createContainer({} as never).catch((err: unknown) => err)) as ApiError;
+      markers.add(String(refused.request_id));
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    cuid = (await client.createContainer({ image: TEST_IMAGE })).cuid;
+    await client.uploadZip(cuid, buildZip([{ name: 'boot.py', data: 'import time\ntime.sleep(100000)\n' }]));
+    await client.startContainer(cuid);
+    await client.stopContainer(cuid, { timeout: 0 });
+    await client.deleteContainer(cuid);
+    await following;
+    abort.abort();
+
+    const mine = seen.filter((e) => e.cuid === cuid);
+    const actions = mine.filter((e) => e.type === 'action').map((e) => e.action);
+    expect(actions).toEqual([
+      'container.create',
+      'files.upload',
+      'container.start',
+      'container.stop',
+      'container.delete',
+    ]);
+    expect(mine.find((e) => e.action === 'container.create')).toMatchObject({ status: 201, user: USER });
+    const states = mine.filter((e) => e.type !== 'action').map((e) => e.type);
+    expect(states).toEqual(expect.arrayContaining(['created', 'started', 'died', 'destroyed']));
+    expect(states.indexOf('started')).toBeLessThan(states.indexOf('died'));
+    expect(mine.find((e) => e.type === 'died')).toMatchObject({ exit_code: expect.any(Number) });
+
+    // Resuming after the first of them replays exactly the rest, in order.
+    const first = mine[0]!;
+    const last = seen[seen.length - 1]!;
+    const replayed: LiveEvent[] = [];
+    for await (const item of client.streamEvents({ since: first.id, reconnect: false })) {
+      if (item.type === 'reset') throw new Error('the ring should still hold these events');
+      replayed.push(item);
+      if (item.id >= last.id) break;
+    }
+    expect(replayed).toEqual(seen.filter((e) => e.id > first.id && e.id <= last.id));
   });
 
   it('drives a shell: write, resize, a signal to the foreground job, close, and the exit code', async () => {

@@ -121,6 +121,57 @@ describe('cm, the command line, against the built service and the real engine', 
     await new Promise((r) => child.once('exit', r));
   });
 
+  it('logs without -f prints what boot.py wrote so far and ends', async () => {
+    expect(await cm(['logs', cuid])).toEqual({ code: 0, stdout: 'hello hi there\n', stderr: '' });
+    expect(await cm(['logs', '--tail', '0', cuid])).toEqual({ code: 0, stdout: '', stderr: '' });
+  });
+
+  it('stats, keepalive and audit', async () => {
+    const one = await cm(['stats', cuid]);
+    expect(one.code).toBe(0);
+    expect(one.stdout.split('\n')[0]).toMatch(
+      /^CUID\s+CPU %\s+MEM USAGE \/ LIMIT\s+MEM %\s+PIDS\s+NET I\/O\s+BLOCK I\/O$/,
+    );
+    expect(one.stdout).toMatch(new RegExp(`^${cuid}\\s+\\d+\\.\\d\\d%\\s+`, 'm'));
+    expect(JSON.parse((await cm(['stats', '--json', cuid])).stdout)).toMatchObject({ cuid, pids: expect.any(Number) });
+    const all = JSON.parse((await cm(['stats', '--json'])).stdout);
+    expect(all.containers.map((c: { cuid: string }) => c.cuid)).toContain(cuid);
+
+    expect(await cm(['keepalive', cuid])).toMatchObject({ code: 0, stdout: `${cuid}\trunning\n` });
+    const entries = JSON.parse((await cm(['audit', '--json', '--cuid', cuid, '--action', 'container.start'])).stdout);
+    expect(entries).toEqual([expect.objectContaining({ cuid, action: 'container.start', status: 200 })]);
+    const table = await cm(['audit', '--cuid', cuid, '--limit', '3']);
+    const rows = table.stdout.trimEnd().split('\n');
+    expect(rows[0]).toMatch(/^TIME\s+USER\s+ACTION\s+CUID\s+STATUS\s+MS\s+CODE\s+REQUEST_ID$/);
+    expect(rows).toHaveLength(4);
+    expect(table.stdout).toMatch(new RegExp(`container\\.keepalive\\s+${cuid}\\s+200`));
+  });
+
+  it('events follows the live stream: actions and state changes, as they happen', async () => {
+    const child = spawn(process.execPath, [CM, 'events', '--cuid', cuid], { env });
+    let out = '';
+    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    try {
+      // Keepalives until one shows: then the stream is surely open.
+      while (!new RegExp(`action\\s+${cuid}\\s+container\\.keepalive 200`).test(out)) {
+        await cm(['keepalive', cuid]);
+        await new Promise((r) => setTimeout(r, 200));
+      }
+      await cm(['pause', cuid]);
+      await cm(['unpause', cuid]);
+      const end = Date.now() + 30_000;
+      while (!new RegExp(`unpaused\\s+${cuid}`).test(out) && Date.now() < end) {
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      expect(out).toMatch(new RegExp(`^\\S+\\s+paused\\s+${cuid}$`, 'm'));
+      expect(out).toMatch(new RegExp(`action\\s+${cuid}\\s+container\\.pause 200 \\d+ms ${USER}`));
+      expect(out).toMatch(new RegExp(`^\\S+\\s+unpaused\\s+${cuid}$`, 'm'));
+    } finally {
+      child.kill('SIGINT');
+      await new Promise((r) => child.once('exit', r));
+    }
+  });
+
   it('shell: a real terminal in raw mode, resized on SIGWINCH, Ctrl-C reaching the remote job', async () => {
     const term = pty.spawn(process.execPath, [CM, 'shell', cuid], {
       cols: 80,

@@ -126,3 +126,46 @@ describe('ContainerManagerClient.streamEvents', () => {
     expect(fake.seen[0]?.url).toBe('/events?type=started%2Cdied%2Caction');
   });
 });
+
+describe('ContainerManagerClient stats and audit', () => {
+  const servers: Server[] = [];
+  afterEach(() => servers.splice(0).forEach((s) => s.close()));
+
+  it('streams stats samples until the service ends the stream', async () => {
+    const fake = await fakeService((_req, res) => {
+      res.writeHead(200, { 'Content-Type': 'text/event-stream' });
+      res.write(': heartbeat\n\n');
+      res.write(`event: stats\ndata: ${JSON.stringify({ cuid: 'c1', pids: 3 })}\n\n`);
+      res.write(`event: stats\ndata: ${JSON.stringify({ cuid: 'c1', pids: 4 })}\n\n`);
+      res.end(`event: end\ndata: ${JSON.stringify({ reason: 'not_running' })}\n\n`);
+    });
+    servers.push(fake.server);
+    const got: unknown[] = [];
+    for await (const sample of fake.client.streamContainerStats('c1')) got.push(sample);
+    expect(got).toEqual([
+      { cuid: 'c1', pids: 3 },
+      { cuid: 'c1', pids: 4 },
+    ]);
+    expect(fake.seen[0]?.url).toBe('/containers/c1/stats?stream=true');
+    expect(fake.seen[0]?.headers.accept).toBe('text/event-stream');
+  });
+
+  it('pages the audit log with the cursor, sending lists and booleans as the query expects', async () => {
+    const fake = await fakeService((req, res, n) => {
+      const body =
+        n === 1
+          ? { entries: [{ action: 'container.start' }], next_cursor: 'abc' }
+          : { entries: [{ action: 'x' }], next_cursor: null };
+      res.writeHead(200, { 'Content-Type': 'application/json' }).end(JSON.stringify(body));
+    });
+    servers.push(fake.server);
+    const got: unknown[] = [];
+    for await (const entry of fake.client.queryAllAudit({ action: ['container.start', 'x'], error: false, limit: 1 }))
+      got.push(entry);
+    expect(got).toEqual([{ action: 'container.start' }, { action: 'x' }]);
+    expect(fake.seen.map((r) => r.url)).toEqual([
+      '/audit?action=container.start%2Cx&error=false&limit=1',
+      '/audit?action=container.start%2Cx&error=false&limit=1&cursor=abc',
+    ]);
+  });
+});

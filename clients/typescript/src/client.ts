@@ -5,8 +5,11 @@ import type { EventStreamItem, LiveEvent, LogLine } from './live-types';
 import { ApiError, ConnectionError } from './errors';
 import { readSse } from './sse';
 import { SignalName, Terminal } from './terminal';
-import { Answer, QueryValue, Transport, TransportOptions } from './transport';
+import { Answer, QueryValue, readText, Transport, TransportOptions } from './transport';
 import type {
+  AuditEntry,
+  AuditPage,
+  AuditQuery,
   Container,
   ContainerPage,
   ContainerStatus,
@@ -16,6 +19,8 @@ import type {
   Health,
   ListContainersQuery,
   Port,
+  StatsOverview,
+  StatsSample,
   UpdateContainerRequest,
   UpdateResult,
   UploadResult,
@@ -59,6 +64,10 @@ export interface EventsOptions {
   since?: number | string;
   /** Reconnect (resuming with Last-Event-ID) when the stream breaks; default true. */
   reconnect?: boolean;
+  signal?: AbortSignal;
+}
+
+export interface StreamOptions {
   signal?: AbortSignal;
 }
 
@@ -146,6 +155,11 @@ export class ContainerManagerClient {
 
   unpauseContainer(cuid: string): Promise<Container> {
     return this.action(cuid, 'unpause');
+  }
+
+  /** Marks the container as in use: pushes its `idle_stop_at` forward (call it while its user is active). */
+  keepaliveContainer(cuid: string): Promise<Container> {
+    return this.action(cuid, 'keepalive');
   }
 
   /** Extracts a zip into /app (or `path` under it); the body is streamed, with progress. */
@@ -281,6 +295,76 @@ export class ContainerManagerClient {
         if (message.event === 'end') return;
         if (message.event === 'stdout' || message.event === 'stderr')
           yield { stream: message.event, line: message.data };
+      }
+    } finally {
+      answer.body.destroy();
+    }
+  }
+
+  /** One sample of a running container: CPU, memory, pids, network and block I/O. */
+  getContainerStats(cuid: string): Promise<StatsSample> {
+    return this.transport.json({ method: 'GET', path: path('/containers/{cuid}/stats', cuid) });
+  }
+
+  /** A sample a second until the container stops (the generator then ends) or the loop is left. */
+  streamContainerStats(cuid: string, options: StreamOptions = {}): AsyncGenerator<StatsSample> {
+    return this.sseData<StatsSample>(path('/containers/{cuid}/stats', cuid), { stream: true }, 'stats', options);
+  }
+
+  /** One sample of every running container. */
+  getAllStats(): Promise<StatsOverview> {
+    return this.transport.json({ method: 'GET', path: '/stats' });
+  }
+
+  /** A sample of every running container, a second apart, until the loop is left. */
+  streamAllStats(options: StreamOptions = {}): AsyncGenerator<StatsOverview> {
+    return this.sseData<StatsOverview>('/stats', { stream: true }, 'stats', options);
+  }
+
+  /** One page of the audit log, newest first; pass `next_cursor` back as `cursor` for the older page. */
+  queryAudit(query: AuditQuery = {}): Promise<AuditPage> {
+    return this.transport.json({
+      method: 'GET',
+      path: '/audit',
+      query: { ...query, action: list(query.action), error: query.error },
+    });
+  }
+
+  /** Every audit entry matching the filters, newest first, page after page (stop whenever you like). */
+  async *queryAllAudit(query: Omit<AuditQuery, 'cursor'> = {}): AsyncGenerator<AuditEntry> {
+    let cursor: string | undefined;
+    do {
+      const page = await this.queryAudit({ ...query, cursor });
+      yield* page.entries;
+      cursor = page.next_cursor ?? undefined;
+    } while (cursor);
+  }
+
+  /** The Prometheus text exposition, as served. */
+  async getMetrics(): Promise<string> {
+    const answer = await this.transport.send({ method: 'GET', path: '/metrics', headers: { Accept: 'text/plain' } });
+    return readText(answer.body);
+  }
+
+  /** The `data` of each `event` message of an SSE answer, until `end` or the loop is left. */
+  private async *sseData<T>(
+    route: string,
+    query: Record<string, QueryValue>,
+    event: string,
+    options: StreamOptions,
+  ): AsyncGenerator<T> {
+    const answer = await this.transport.send({
+      method: 'GET',
+      path: route,
+      query,
+      headers: { Accept: 'text/event-stream' },
+      signal: options.signal,
+    });
+    answer.body.on('error', () => undefined);
+    try {
+      for await (const message of readSse(answer.body)) {
+        if (message.event === 'end') return;
+        if (message.event === event) yield JSON.parse(message.data) as T;
       }
     } finally {
       answer.body.destroy();

@@ -6,6 +6,7 @@ export type {
   ExecResult,
   LogsOptions,
   Progress,
+  StreamOptions,
   TerminalOptions,
   ZipSource,
 } from './client';

@@ -6,9 +6,9 @@ export interface LiveStream {
 }
 
 /**
- * Opens an EventSource on this host. `onUnavailable` fires when the endpoint refuses outright (a
- * 404 before the live endpoints exist, a 4xx): the browser then gives up instead of reconnecting,
- * and the caller falls back. Network breaks reconnect on their own with Last-Event-ID.
+ * Opens an EventSource on this host. `onUnavailable` fires when the endpoint refuses outright (an
+ * error answer instead of a stream): the browser then gives up instead of reconnecting, and the
+ * caller says so or falls back. Network breaks reconnect on their own with Last-Event-ID.
  */
 export function openLive(
   url: string,

@@ -24,6 +24,13 @@ export interface Container {
   status: Status;
   created_at: string;
   updated_at: string;
+  /** Lifetimes: seconds as last set, and the deadlines they give (null when unset). */
+  ttl_s: number | null;
+  expires_at: string | null;
+  idle_stop_s: number | null;
+  idle_stop_at: string | null;
+  /** Measured in the background; `complete` false: a lower bound. */
+  disk_usage: { app_bytes: number | null; complete: boolean; measured_at: string | null };
   recreated?: boolean;
 }
 

@@ -42,7 +42,7 @@ export function HealthBar() {
         <span>Checking engine…</span>
       )}
       <span class="health-counts">
-        {containers.byCuid.size} containers
+        {containers.byCuid.size} {containers.byCuid.size === 1 ? 'container' : 'containers'}
         {STATUSES.filter((s) => counts.get(s)).map((s) => (
           <span key={s}>
             {' '}

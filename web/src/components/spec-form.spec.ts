@@ -56,6 +56,11 @@ describe('spec form', () => {
       status: 'created',
       created_at: '',
       updated_at: '',
+      ttl_s: null,
+      expires_at: null,
+      idle_stop_s: null,
+      idle_stop_at: null,
+      disk_usage: { app_bytes: null, complete: false, measured_at: null },
     });
     expect(splitCommand(shown.command)).toEqual(command);
     expect(shown.env).toEqual([{ key: 'K', value: 'v' }]);

@@ -26,7 +26,8 @@ interface LiveEventData {
 /**
  * Every container, kept current from the API: the listing once, then `/events` says which
  * container changed and its REST answer says what it is now (the console keeps no state machine
- * of its own). Without `/events` (an older service) it re-reads the listing every two seconds.
+ * of its own). If `/events` refuses the stream, it re-reads the listing every two seconds instead
+ * (the header then says `polling` rather than `live`).
  */
 export class ContainersStore extends Observable {
   readonly byCuid = new Map<string, Container>();

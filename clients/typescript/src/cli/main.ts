@@ -6,6 +6,7 @@ import type { Command, Context, OptionValues } from './command';
 import { create, inspect, lifecycle, ls } from './commands/containers';
 import { cp } from './commands/copy';
 import { events, logs } from './commands/live';
+import { audit, stats } from './commands/operations';
 import { exec, shell } from './commands/terminal';
 import { resolveConnection } from './config';
 import { EXIT, UsageError } from './usage-error';
@@ -19,12 +20,15 @@ const COMMANDS: Record<string, Command> = {
   pause: lifecycle('pause'),
   unpause: lifecycle('unpause'),
   rm: lifecycle('rm'),
+  keepalive: lifecycle('keepalive'),
   inspect,
   cp,
   exec,
   shell,
   logs,
   events,
+  stats,
+  audit,
 };
 
 const GLOBAL_OPTIONS = {

@@ -4,6 +4,26 @@
  */
 
 export interface paths {
+    "/audit": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The audit log, newest first, filtered and paged across rotated files
+         * @description A page may hold fewer than `limit` entries while `next_cursor` is not null: one page reads at most 64 MiB. Entries are the lines of actions.jsonl as written; terminal sessions and boot sweeps add fields of their own.
+         */
+        get: operations["queryAudit"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/healthz": {
         parameters: {
             query?: never;
@@ -245,6 +265,120 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/metrics": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Prometheus metrics (text exposition format 0.0.4) */
+        get: operations["getMetrics"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/events": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Server-Sent Events: container state changes and finished API actions
+         * @description Each event has a numeric `id:` and an `event:` name (created, started, died, oom, paused, unpaused, restarting, destroyed, health, action); `data:` is a JSON object with `id`, `type`, `time`, `cuid` and the type's fields (`exit_code` for died, `health`, or `action`, `status`, `code`, `request_id`, `user`, `duration_ms`). Reconnect with `Last-Event-ID` (or `?since=`) to get what was missed; `reset` says the gap is older than the ring (re-read state over REST). A client that reads too slowly gets `dropped` and is closed. Comment lines are heartbeats.
+         */
+        get: operations["streamEvents"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/containers/{cuid}/logs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * boot.py's output (stdout and stderr), also of a stopped container
+         * @description text/plain by default (`stream=stdout|stderr` for one of them, byte for byte); with `Accept: text/event-stream` one SSE event per line, named `stdout` or `stderr`, then `end`. `follow=true` streams until the client leaves or the container is removed.
+         */
+        get: operations["streamLogs"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/containers/{cuid}/stats": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * One running container's CPU, memory, pids, network and block I/O
+         * @description A sample: `cpu` (`percent_of_limit`, `percent_of_host`, `limit_cpus`), `memory` (`usage_bytes`, `limit_bytes`, `percent`), `pids`, `network` (`rx_bytes`, `tx_bytes`), `block_io` (`read_bytes`, `write_bytes`), `sampled_at`. With `?stream=true`: SSE, one `stats` event a second.
+         */
+        get: operations["getContainerStats"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/stats": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The same sample for every running container
+         * @description With `?stream=true`: SSE, one `stats` event a second, each an overview like the JSON answer.
+         */
+        get: operations["getAllStats"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/containers/{cuid}/keepalive": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Mark the container as in use: pushes idle_stop_at to now + idle_stop_s */
+        post: operations["keepaliveContainer"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/ws/{cuid}": {
         parameters: {
             query?: never;
@@ -283,15 +417,39 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
-        HealthDto: {
-            /** @enum {string} */
-            status: "ok";
-            /** @example 2.26.1 */
-            compose_version: string;
-            /** @example 26.1.5 */
-            docker_version: string;
-            /** @example 42 */
-            uptime_s: number;
+        ComposeCallDto: {
+            /** @description The docker compose argv */
+            argv: string[];
+            exit_code: number | null;
+            duration_ms: number;
+        };
+        AuditEntryDto: {
+            /** @description ISO 8601 with offset */
+            timestamp: string;
+            request_id: string;
+            /** @description `system` for the reaper */
+            user: string | null;
+            remote: string | null;
+            method: string;
+            path: string;
+            /** @example container.start */
+            action: string | null;
+            cuid: string | null;
+            status: number;
+            duration_ms: number;
+            /** @description The error id when the request failed */
+            error?: string;
+            /** @description The error code when the request failed */
+            code?: string;
+            compose: components["schemas"]["ComposeCallDto"][];
+            idempotency_key?: string;
+            idempotency_replayed?: boolean;
+        };
+        AuditPageDto: {
+            /** @description actions.jsonl entries, newest first */
+            entries: components["schemas"]["AuditEntryDto"][];
+            /** @description Pass as cursor for the next (older) page; null at the end */
+            next_cursor: string | null;
         };
         ErrorBodyDto: {
             /** @example validation_error */
@@ -312,15 +470,31 @@ export interface components {
             /** @description Only when NODE_ENV=development */
             stacktrace?: string;
         };
+        HealthDto: {
+            /** @enum {string} */
+            status: "ok";
+            /** @example 2.26.1 */
+            compose_version: string;
+            /** @example 26.1.5 */
+            docker_version: string;
+            /** @example 42 */
+            uptime_s: number;
+        };
         ResourcesDto: {
             /**
-             * @description > 0 and at most the host CPU count
+             * @description > 0, at most the host CPU count and MAX_CPUS
              * @example 1
              */
             cpus?: number;
-            /** @example 4096m */
+            /**
+             * @description at least 6m, at most MAX_MEMORY
+             * @example 4096m
+             */
             memory?: string;
-            /** @example 2048 */
+            /**
+             * @description at least 1, at most MAX_PIDS
+             * @example 2048
+             */
             pids?: number;
         };
         PortDto: {
@@ -333,6 +507,11 @@ export interface components {
              * @enum {string}
              */
             protocol: "tcp" | "udp";
+            /**
+             * @description Host address to publish on (IPv4 or IPv6); PORT_BIND_ADDRESS when omitted
+             * @example 127.0.0.1
+             */
+            host_ip?: string;
         };
         CreateContainerDto: {
             /**
@@ -352,6 +531,16 @@ export interface components {
              *     ]
              */
             command?: string[] | null;
+            /**
+             * @description Delete the container this many seconds after creation (or after the PATCH that sets it); null: never. Omitted at create: DEFAULT_TTL_S
+             * @example 3600
+             */
+            ttl_s?: number | null;
+            /**
+             * @description Stop the running container after this many seconds without an API call touching it and with no terminal open; null: never. Omitted at create: DEFAULT_IDLE_STOP_S
+             * @example 900
+             */
+            idle_stop_s?: number | null;
             /** @example python:3.12-slim */
             image: string;
             /**
@@ -363,6 +552,13 @@ export interface components {
                 [key: string]: string;
             };
             ports?: components["schemas"]["PortDto"][];
+        };
+        DiskUsageDto: {
+            /** @description Allocated bytes under /app; null until measured */
+            app_bytes: number | null;
+            /** @description False when the bounded walk stopped early: app_bytes is a lower bound */
+            complete: boolean;
+            measured_at: string | null;
         };
         ContainerDto: {
             /** @example c123e4567-e89b-42d3-a456-426614174000 */
@@ -378,8 +574,18 @@ export interface components {
             command: string[] | null;
             /** @enum {string} */
             status: "created" | "running" | "paused" | "restarting" | "stopped" | "dead";
+            /** @description Measured in the background; never computed for a request */
+            disk_usage: components["schemas"]["DiskUsageDto"];
             created_at: string;
             updated_at: string;
+            /** @description Seconds to live, as last set (create or PATCH) */
+            ttl_s: number | null;
+            /** @description When the container will be deleted; null: never */
+            expires_at: string | null;
+            /** @description Idle seconds before the running container is stopped */
+            idle_stop_s: number | null;
+            /** @description When the container will be stopped if nothing touches it (API call, open terminal, keepalive) before; null when idle_stop_s is unset */
+            idle_stop_at: string | null;
         };
         ContainerPageDto: {
             containers: components["schemas"]["ContainerDto"][];
@@ -414,6 +620,16 @@ export interface components {
              *     ]
              */
             command?: string[] | null;
+            /**
+             * @description Delete the container this many seconds after creation (or after the PATCH that sets it); null: never. Omitted at create: DEFAULT_TTL_S
+             * @example 3600
+             */
+            ttl_s?: number | null;
+            /**
+             * @description Stop the running container after this many seconds without an API call touching it and with no terminal open; null: never. Omitted at create: DEFAULT_IDLE_STOP_S
+             * @example 900
+             */
+            idle_stop_s?: number | null;
             env?: {
                 [key: string]: string | null;
             };
@@ -434,8 +650,18 @@ export interface components {
             command: string[] | null;
             /** @enum {string} */
             status: "created" | "running" | "paused" | "restarting" | "stopped" | "dead";
+            /** @description Measured in the background; never computed for a request */
+            disk_usage: components["schemas"]["DiskUsageDto"];
             created_at: string;
             updated_at: string;
+            /** @description Seconds to live, as last set (create or PATCH) */
+            ttl_s: number | null;
+            /** @description When the container will be deleted; null: never */
+            expires_at: string | null;
+            /** @description Idle seconds before the running container is stopped */
+            idle_stop_s: number | null;
+            /** @description When the container will be stopped if nothing touches it (API call, open terminal, keepalive) before; null when idle_stop_s is unset */
+            idle_stop_at: string | null;
             /** @description True when a running container was recreated to apply the change */
             recreated: boolean;
         };
@@ -491,6 +717,44 @@ export interface components {
             path: string;
             entries: components["schemas"]["DirectoryEntryDto"][];
         };
+        CpuFiguresDto: {
+            /** @description Percent of the container's `cpus` limit (of the host's cores when it has none) */
+            percent_of_limit: number;
+            /** @description Percent of the whole host */
+            percent_of_host: number;
+            /** @description The cores percent_of_limit is measured against */
+            limit_cpus: number;
+        };
+        MemoryFiguresDto: {
+            usage_bytes: number;
+            limit_bytes: number;
+            percent: number;
+        };
+        NetworkFiguresDto: {
+            rx_bytes: number;
+            tx_bytes: number;
+        };
+        BlockIoFiguresDto: {
+            read_bytes: number;
+            write_bytes: number;
+        };
+        StatsSampleDto: {
+            /** @example c123e4567-e89b-42d3-a456-426614174000 */
+            cuid: string;
+            /** @description ISO 8601 with offset */
+            sampled_at: string;
+            cpu: components["schemas"]["CpuFiguresDto"];
+            memory: components["schemas"]["MemoryFiguresDto"];
+            pids: number;
+            network: components["schemas"]["NetworkFiguresDto"];
+            block_io: components["schemas"]["BlockIoFiguresDto"];
+        };
+        StatsOverviewDto: {
+            /** @description ISO 8601 with offset */
+            sampled_at: string;
+            /** @description One sample per running container */
+            containers: components["schemas"]["StatsSampleDto"][];
+        };
         /** @description One JSON text frame from the server */
         TerminalServerFrame: {
             /** @enum {string} */
@@ -540,6 +804,77 @@ export interface components {
 }
 export type $defs = Record<string, never>;
 export interface operations {
+    queryAudit: {
+        parameters: {
+            query?: {
+                /** @description Entries at or after (ISO 8601) */
+                since?: string;
+                /** @description Entries at or before (ISO 8601) */
+                until?: string;
+                cuid?: string;
+                /** @description Comma list of actions */
+                action?: string;
+                user?: string;
+                /** @description An HTTP status (`404`) or class (`4xx`) */
+                status?: string;
+                /** @description Only failed (true) or only successful (false) entries */
+                error?: "true" | "false";
+                limit?: number;
+                /** @description Opaque; next_cursor of the previous page */
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AuditPageDto"];
+                };
+            };
+            /** @description Error codes: INVALID_SINCE, INVALID_UNTIL, INVALID_CUID, INVALID_ACTION, INVALID_USER, INVALID_STATUS, INVALID_ERROR_FILTER, INVALID_LIMIT, INVALID_CURSOR, CURSOR_EXPIRED, UNKNOWN_FIELD */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"] & {
+                        /** @enum {string} */
+                        code: "INVALID_SINCE" | "INVALID_UNTIL" | "INVALID_CUID" | "INVALID_ACTION" | "INVALID_USER" | "INVALID_STATUS" | "INVALID_ERROR_FILTER" | "INVALID_LIMIT" | "INVALID_CURSOR" | "CURSOR_EXPIRED" | "UNKNOWN_FIELD";
+                    };
+                };
+            };
+            /** @description Error codes: AUTH_REQUIRED, INVALID_CREDENTIALS */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"] & {
+                        /** @enum {string} */
+                        code: "AUTH_REQUIRED" | "INVALID_CREDENTIALS";
+                    };
+                };
+            };
+            /** @description Error codes: TOO_MANY_ATTEMPTS */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"] & {
+                        /** @enum {string} */
+                        code: "TOO_MANY_ATTEMPTS";
+                    };
+                };
+            };
+        };
+    };
     getHealth: {
         parameters: {
             query?: never;
@@ -673,7 +1008,10 @@ export interface operations {
     createContainer: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description 1–255 printable characters. The first request with a key runs; a repeat with the same method, path and body gets the stored status and body back with `Idempotency-Replayed: true` and does nothing else; a repeat while the first still runs gets 409 IDEMPOTENCY_IN_PROGRESS with `Retry-After`. Keys expire after IDEMPOTENCY_TTL_S (default 24 h). */
+                "Idempotency-Key"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -685,13 +1023,15 @@ export interface operations {
         responses: {
             201: {
                 headers: {
+                    /** @description The container's version (changes with every change of its spec); send it back as If-Match */
+                    ETag?: string;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ContainerDto"];
                 };
             };
-            /** @description Error codes: MISSING_IMAGE, INVALID_IMAGE, INVALID_ENV, INVALID_TAGS, INVALID_CPUS, INVALID_MEMORY, INVALID_PIDS, INVALID_PORT, INVALID_PROTOCOL, DUPLICATE_HOST_PORT, INVALID_COMMAND, UNKNOWN_FIELD, IMAGE_NOT_FOUND */
+            /** @description Error codes: MISSING_IMAGE, INVALID_IMAGE, INVALID_ENV, INVALID_TAGS, INVALID_CPUS, INVALID_MEMORY, INVALID_PIDS, INVALID_PORT, INVALID_PROTOCOL, INVALID_HOST_IP, DUPLICATE_HOST_PORT, INVALID_COMMAND, UNKNOWN_FIELD, RESOURCE_ABOVE_MAX, IMAGE_NOT_PRESENT, IMAGE_REGISTRY_NOT_ALLOWED, IMAGE_NOT_FOUND, INVALID_IDEMPOTENCY_KEY */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -699,7 +1039,7 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["ErrorBodyDto"] & {
                         /** @enum {string} */
-                        code: "MISSING_IMAGE" | "INVALID_IMAGE" | "INVALID_ENV" | "INVALID_TAGS" | "INVALID_CPUS" | "INVALID_MEMORY" | "INVALID_PIDS" | "INVALID_PORT" | "INVALID_PROTOCOL" | "DUPLICATE_HOST_PORT" | "INVALID_COMMAND" | "UNKNOWN_FIELD" | "IMAGE_NOT_FOUND";
+                        code: "MISSING_IMAGE" | "INVALID_IMAGE" | "INVALID_ENV" | "INVALID_TAGS" | "INVALID_CPUS" | "INVALID_MEMORY" | "INVALID_PIDS" | "INVALID_PORT" | "INVALID_PROTOCOL" | "INVALID_HOST_IP" | "DUPLICATE_HOST_PORT" | "INVALID_COMMAND" | "UNKNOWN_FIELD" | "RESOURCE_ABOVE_MAX" | "IMAGE_NOT_PRESENT" | "IMAGE_REGISTRY_NOT_ALLOWED" | "IMAGE_NOT_FOUND" | "INVALID_IDEMPOTENCY_KEY";
                     };
                 };
             };
@@ -727,7 +1067,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Error codes: PORT_CONFLICT */
+            /** @description Error codes: PORT_CONFLICT, IDEMPOTENCY_IN_PROGRESS */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -735,7 +1075,7 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["ErrorBodyDto"] & {
                         /** @enum {string} */
-                        code: "PORT_CONFLICT";
+                        code: "PORT_CONFLICT" | "IDEMPOTENCY_IN_PROGRESS";
                     };
                 };
             };
@@ -748,6 +1088,18 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBodyDto"] & {
                         /** @enum {string} */
                         code: "UNSUPPORTED_MEDIA_TYPE";
+                    };
+                };
+            };
+            /** @description Error codes: IDEMPOTENCY_KEY_REUSED */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"] & {
+                        /** @enum {string} */
+                        code: "IDEMPOTENCY_KEY_REUSED";
                     };
                 };
             };
@@ -802,6 +1154,8 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    /** @description The container's version (changes with every change of its spec); send it back as If-Match */
+                    ETag?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -861,7 +1215,10 @@ export interface operations {
     deleteContainer: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description 1–255 printable characters. The first request with a key runs; a repeat with the same method, path and body gets the stored status and body back with `Idempotency-Replayed: true` and does nothing else; a repeat while the first still runs gets 409 IDEMPOTENCY_IN_PROGRESS with `Retry-After`. Keys expire after IDEMPOTENCY_TTL_S (default 24 h). */
+                "Idempotency-Key"?: string;
+            };
             path: {
                 cuid: string;
             };
@@ -877,6 +1234,18 @@ export interface operations {
                     "application/json": components["schemas"]["DeletedDto"];
                 };
             };
+            /** @description Error codes: INVALID_IDEMPOTENCY_KEY */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"] & {
+                        /** @enum {string} */
+                        code: "INVALID_IDEMPOTENCY_KEY";
+                    };
+                };
+            };
             /** @description Error codes: AUTH_REQUIRED, INVALID_CREDENTIALS */
             401: {
                 headers: {
@@ -913,6 +1282,18 @@ export interface operations {
                     };
                 };
             };
+            /** @description Error codes: IDEMPOTENCY_IN_PROGRESS */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"] & {
+                        /** @enum {string} */
+                        code: "IDEMPOTENCY_IN_PROGRESS";
+                    };
+                };
+            };
             /** @description Error codes: UNSUPPORTED_MEDIA_TYPE */
             415: {
                 headers: {
@@ -922,6 +1303,18 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBodyDto"] & {
                         /** @enum {string} */
                         code: "UNSUPPORTED_MEDIA_TYPE";
+                    };
+                };
+            };
+            /** @description Error codes: IDEMPOTENCY_KEY_REUSED */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"] & {
+                        /** @enum {string} */
+                        code: "IDEMPOTENCY_KEY_REUSED";
                     };
                 };
             };
@@ -937,7 +1330,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Error codes: COMPOSE_FAILED */
+            /** @description Error codes: COMPOSE_FAILED, PROJECT_DELETE_FAILED */
             500: {
                 headers: {
                     [name: string]: unknown;
@@ -945,7 +1338,7 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["ErrorBodyDto"] & {
                         /** @enum {string} */
-                        code: "COMPOSE_FAILED";
+                        code: "COMPOSE_FAILED" | "PROJECT_DELETE_FAILED";
                     };
                 };
             };
@@ -954,7 +1347,13 @@ export interface operations {
     updateContainer: {
         parameters: {
             query?: never;
-            header?: never;
+            header: {
+                "if-match": string;
+                /** @description 1–255 printable characters. The first request with a key runs; a repeat with the same method, path and body gets the stored status and body back with `Idempotency-Replayed: true` and does nothing else; a repeat while the first still runs gets 409 IDEMPOTENCY_IN_PROGRESS with `Retry-After`. Keys expire after IDEMPOTENCY_TTL_S (default 24 h). */
+                "Idempotency-Key"?: string;
+                /** @description An ETag from an earlier answer (or `*`): the change applies only if the container is still at that version, else 412 PRECONDITION_FAILED and nothing changes */
+                "If-Match"?: string;
+            };
             path: {
                 cuid: string;
             };
@@ -968,13 +1367,15 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    /** @description The container's version (changes with every change of its spec); send it back as If-Match */
+                    ETag?: string;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["UpdateResultDto"];
                 };
             };
-            /** @description Error codes: MISSING_IMAGE, INVALID_IMAGE, INVALID_ENV, INVALID_TAGS, INVALID_CPUS, INVALID_MEMORY, INVALID_PIDS, INVALID_PORT, INVALID_PROTOCOL, DUPLICATE_HOST_PORT, INVALID_COMMAND, UNKNOWN_FIELD, IMAGE_NOT_FOUND */
+            /** @description Error codes: MISSING_IMAGE, INVALID_IMAGE, INVALID_ENV, INVALID_TAGS, INVALID_CPUS, INVALID_MEMORY, INVALID_PIDS, INVALID_PORT, INVALID_PROTOCOL, INVALID_HOST_IP, DUPLICATE_HOST_PORT, INVALID_COMMAND, UNKNOWN_FIELD, RESOURCE_ABOVE_MAX, IMAGE_NOT_PRESENT, IMAGE_REGISTRY_NOT_ALLOWED, IMAGE_NOT_FOUND, INVALID_IDEMPOTENCY_KEY */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -982,7 +1383,7 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["ErrorBodyDto"] & {
                         /** @enum {string} */
-                        code: "MISSING_IMAGE" | "INVALID_IMAGE" | "INVALID_ENV" | "INVALID_TAGS" | "INVALID_CPUS" | "INVALID_MEMORY" | "INVALID_PIDS" | "INVALID_PORT" | "INVALID_PROTOCOL" | "DUPLICATE_HOST_PORT" | "INVALID_COMMAND" | "UNKNOWN_FIELD" | "IMAGE_NOT_FOUND";
+                        code: "MISSING_IMAGE" | "INVALID_IMAGE" | "INVALID_ENV" | "INVALID_TAGS" | "INVALID_CPUS" | "INVALID_MEMORY" | "INVALID_PIDS" | "INVALID_PORT" | "INVALID_PROTOCOL" | "INVALID_HOST_IP" | "DUPLICATE_HOST_PORT" | "INVALID_COMMAND" | "UNKNOWN_FIELD" | "RESOURCE_ABOVE_MAX" | "IMAGE_NOT_PRESENT" | "IMAGE_REGISTRY_NOT_ALLOWED" | "IMAGE_NOT_FOUND" | "INVALID_IDEMPOTENCY_KEY";
                     };
                 };
             };
@@ -1022,7 +1423,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Error codes: PORT_BIND_FAILED */
+            /** @description Error codes: PORT_BIND_FAILED, IDEMPOTENCY_IN_PROGRESS */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -1030,7 +1431,19 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["ErrorBodyDto"] & {
                         /** @enum {string} */
-                        code: "PORT_BIND_FAILED";
+                        code: "PORT_BIND_FAILED" | "IDEMPOTENCY_IN_PROGRESS";
+                    };
+                };
+            };
+            /** @description Error codes: PRECONDITION_FAILED */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"] & {
+                        /** @enum {string} */
+                        code: "PRECONDITION_FAILED";
                     };
                 };
             };
@@ -1043,6 +1456,18 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBodyDto"] & {
                         /** @enum {string} */
                         code: "UNSUPPORTED_MEDIA_TYPE";
+                    };
+                };
+            };
+            /** @description Error codes: IDEMPOTENCY_KEY_REUSED */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"] & {
+                        /** @enum {string} */
+                        code: "IDEMPOTENCY_KEY_REUSED";
                     };
                 };
             };
@@ -1144,7 +1569,13 @@ export interface operations {
     updatePorts: {
         parameters: {
             query?: never;
-            header?: never;
+            header: {
+                "if-match": string;
+                /** @description 1–255 printable characters. The first request with a key runs; a repeat with the same method, path and body gets the stored status and body back with `Idempotency-Replayed: true` and does nothing else; a repeat while the first still runs gets 409 IDEMPOTENCY_IN_PROGRESS with `Retry-After`. Keys expire after IDEMPOTENCY_TTL_S (default 24 h). */
+                "Idempotency-Key"?: string;
+                /** @description An ETag from an earlier answer (or `*`): the change applies only if the container is still at that version, else 412 PRECONDITION_FAILED and nothing changes */
+                "If-Match"?: string;
+            };
             path: {
                 cuid: string;
             };
@@ -1158,13 +1589,15 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    /** @description The container's version (changes with every change of its spec); send it back as If-Match */
+                    ETag?: string;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["UpdateResultDto"];
                 };
             };
-            /** @description Error codes: INVALID_PORT, INVALID_PROTOCOL, DUPLICATE_HOST_PORT */
+            /** @description Error codes: INVALID_PORT, INVALID_PROTOCOL, INVALID_HOST_IP, DUPLICATE_HOST_PORT, INVALID_IDEMPOTENCY_KEY */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -1172,7 +1605,7 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["ErrorBodyDto"] & {
                         /** @enum {string} */
-                        code: "INVALID_PORT" | "INVALID_PROTOCOL" | "DUPLICATE_HOST_PORT";
+                        code: "INVALID_PORT" | "INVALID_PROTOCOL" | "INVALID_HOST_IP" | "DUPLICATE_HOST_PORT" | "INVALID_IDEMPOTENCY_KEY";
                     };
                 };
             };
@@ -1212,7 +1645,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Error codes: PORT_CONFLICT, PORT_BIND_FAILED */
+            /** @description Error codes: PORT_CONFLICT, PORT_BIND_FAILED, IDEMPOTENCY_IN_PROGRESS */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -1220,7 +1653,19 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["ErrorBodyDto"] & {
                         /** @enum {string} */
-                        code: "PORT_CONFLICT" | "PORT_BIND_FAILED";
+                        code: "PORT_CONFLICT" | "PORT_BIND_FAILED" | "IDEMPOTENCY_IN_PROGRESS";
+                    };
+                };
+            };
+            /** @description Error codes: PRECONDITION_FAILED */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"] & {
+                        /** @enum {string} */
+                        code: "PRECONDITION_FAILED";
                     };
                 };
             };
@@ -1233,6 +1678,18 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBodyDto"] & {
                         /** @enum {string} */
                         code: "UNSUPPORTED_MEDIA_TYPE";
+                    };
+                };
+            };
+            /** @description Error codes: IDEMPOTENCY_KEY_REUSED */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"] & {
+                        /** @enum {string} */
+                        code: "IDEMPOTENCY_KEY_REUSED";
                     };
                 };
             };
@@ -1253,7 +1710,10 @@ export interface operations {
     startContainer: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description 1–255 printable characters. The first request with a key runs; a repeat with the same method, path and body gets the stored status and body back with `Idempotency-Replayed: true` and does nothing else; a repeat while the first still runs gets 409 IDEMPOTENCY_IN_PROGRESS with `Retry-After`. Keys expire after IDEMPOTENCY_TTL_S (default 24 h). */
+                "Idempotency-Key"?: string;
+            };
             path: {
                 cuid: string;
             };
@@ -1263,10 +1723,24 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    /** @description The container's version (changes with every change of its spec); send it back as If-Match */
+                    ETag?: string;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ContainerDto"];
+                };
+            };
+            /** @description Error codes: INVALID_IDEMPOTENCY_KEY */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"] & {
+                        /** @enum {string} */
+                        code: "INVALID_IDEMPOTENCY_KEY";
+                    };
                 };
             };
             /** @description Error codes: AUTH_REQUIRED, INVALID_CREDENTIALS */
@@ -1317,7 +1791,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Error codes: PORT_BIND_FAILED */
+            /** @description Error codes: PORT_BIND_FAILED, IDEMPOTENCY_IN_PROGRESS */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -1325,7 +1799,7 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["ErrorBodyDto"] & {
                         /** @enum {string} */
-                        code: "PORT_BIND_FAILED";
+                        code: "PORT_BIND_FAILED" | "IDEMPOTENCY_IN_PROGRESS";
                     };
                 };
             };
@@ -1341,7 +1815,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Error codes: BOOT_SCRIPT_MISSING, CONTAINER_PAUSED */
+            /** @description Error codes: BOOT_SCRIPT_MISSING, CONTAINER_PAUSED, IDEMPOTENCY_KEY_REUSED */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -1349,7 +1823,7 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["ErrorBodyDto"] & {
                         /** @enum {string} */
-                        code: "BOOT_SCRIPT_MISSING" | "CONTAINER_PAUSED";
+                        code: "BOOT_SCRIPT_MISSING" | "CONTAINER_PAUSED" | "IDEMPOTENCY_KEY_REUSED";
                     };
                 };
             };
@@ -1397,7 +1871,10 @@ export interface operations {
                 /** @description Seconds to wait before killing */
                 timeout?: number;
             };
-            header?: never;
+            header?: {
+                /** @description 1–255 printable characters. The first request with a key runs; a repeat with the same method, path and body gets the stored status and body back with `Idempotency-Replayed: true` and does nothing else; a repeat while the first still runs gets 409 IDEMPOTENCY_IN_PROGRESS with `Retry-After`. Keys expire after IDEMPOTENCY_TTL_S (default 24 h). */
+                "Idempotency-Key"?: string;
+            };
             path: {
                 cuid: string;
             };
@@ -1411,13 +1888,15 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    /** @description The container's version (changes with every change of its spec); send it back as If-Match */
+                    ETag?: string;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ContainerDto"];
                 };
             };
-            /** @description Error codes: INVALID_TIMEOUT */
+            /** @description Error codes: INVALID_TIMEOUT, INVALID_IDEMPOTENCY_KEY */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -1425,7 +1904,7 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["ErrorBodyDto"] & {
                         /** @enum {string} */
-                        code: "INVALID_TIMEOUT";
+                        code: "INVALID_TIMEOUT" | "INVALID_IDEMPOTENCY_KEY";
                     };
                 };
             };
@@ -1477,6 +1956,18 @@ export interface operations {
                     };
                 };
             };
+            /** @description Error codes: IDEMPOTENCY_IN_PROGRESS */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"] & {
+                        /** @enum {string} */
+                        code: "IDEMPOTENCY_IN_PROGRESS";
+                    };
+                };
+            };
             /** @description Error codes: UNSUPPORTED_MEDIA_TYPE */
             415: {
                 headers: {
@@ -1486,6 +1977,18 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBodyDto"] & {
                         /** @enum {string} */
                         code: "UNSUPPORTED_MEDIA_TYPE";
+                    };
+                };
+            };
+            /** @description Error codes: IDEMPOTENCY_KEY_REUSED */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"] & {
+                        /** @enum {string} */
+                        code: "IDEMPOTENCY_KEY_REUSED";
                     };
                 };
             };
@@ -1533,7 +2036,10 @@ export interface operations {
                 /** @description Seconds to wait before killing */
                 timeout?: number;
             };
-            header?: never;
+            header?: {
+                /** @description 1–255 printable characters. The first request with a key runs; a repeat with the same method, path and body gets the stored status and body back with `Idempotency-Replayed: true` and does nothing else; a repeat while the first still runs gets 409 IDEMPOTENCY_IN_PROGRESS with `Retry-After`. Keys expire after IDEMPOTENCY_TTL_S (default 24 h). */
+                "Idempotency-Key"?: string;
+            };
             path: {
                 cuid: string;
             };
@@ -1547,13 +2053,15 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    /** @description The container's version (changes with every change of its spec); send it back as If-Match */
+                    ETag?: string;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ContainerDto"];
                 };
             };
-            /** @description Error codes: INVALID_TIMEOUT */
+            /** @description Error codes: INVALID_TIMEOUT, INVALID_IDEMPOTENCY_KEY */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -1561,7 +2069,7 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["ErrorBodyDto"] & {
                         /** @enum {string} */
-                        code: "INVALID_TIMEOUT";
+                        code: "INVALID_TIMEOUT" | "INVALID_IDEMPOTENCY_KEY";
                     };
                 };
             };
@@ -1613,7 +2121,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Error codes: PORT_BIND_FAILED */
+            /** @description Error codes: PORT_BIND_FAILED, IDEMPOTENCY_IN_PROGRESS */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -1621,7 +2129,7 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["ErrorBodyDto"] & {
                         /** @enum {string} */
-                        code: "PORT_BIND_FAILED";
+                        code: "PORT_BIND_FAILED" | "IDEMPOTENCY_IN_PROGRESS";
                     };
                 };
             };
@@ -1637,7 +2145,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Error codes: BOOT_SCRIPT_MISSING, CONTAINER_PAUSED */
+            /** @description Error codes: BOOT_SCRIPT_MISSING, CONTAINER_PAUSED, IDEMPOTENCY_KEY_REUSED */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -1645,7 +2153,7 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["ErrorBodyDto"] & {
                         /** @enum {string} */
-                        code: "BOOT_SCRIPT_MISSING" | "CONTAINER_PAUSED";
+                        code: "BOOT_SCRIPT_MISSING" | "CONTAINER_PAUSED" | "IDEMPOTENCY_KEY_REUSED";
                     };
                 };
             };
@@ -1690,7 +2198,10 @@ export interface operations {
     pauseContainer: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description 1–255 printable characters. The first request with a key runs; a repeat with the same method, path and body gets the stored status and body back with `Idempotency-Replayed: true` and does nothing else; a repeat while the first still runs gets 409 IDEMPOTENCY_IN_PROGRESS with `Retry-After`. Keys expire after IDEMPOTENCY_TTL_S (default 24 h). */
+                "Idempotency-Key"?: string;
+            };
             path: {
                 cuid: string;
             };
@@ -1700,10 +2211,24 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    /** @description The container's version (changes with every change of its spec); send it back as If-Match */
+                    ETag?: string;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ContainerDto"];
+                };
+            };
+            /** @description Error codes: INVALID_IDEMPOTENCY_KEY */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"] & {
+                        /** @enum {string} */
+                        code: "INVALID_IDEMPOTENCY_KEY";
+                    };
                 };
             };
             /** @description Error codes: AUTH_REQUIRED, INVALID_CREDENTIALS */
@@ -1754,6 +2279,18 @@ export interface operations {
                     };
                 };
             };
+            /** @description Error codes: IDEMPOTENCY_IN_PROGRESS */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"] & {
+                        /** @enum {string} */
+                        code: "IDEMPOTENCY_IN_PROGRESS";
+                    };
+                };
+            };
             /** @description Error codes: UNSUPPORTED_MEDIA_TYPE */
             415: {
                 headers: {
@@ -1766,7 +2303,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Error codes: CONTAINER_NOT_RUNNING */
+            /** @description Error codes: CONTAINER_NOT_RUNNING, IDEMPOTENCY_KEY_REUSED */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -1774,7 +2311,7 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["ErrorBodyDto"] & {
                         /** @enum {string} */
-                        code: "CONTAINER_NOT_RUNNING";
+                        code: "CONTAINER_NOT_RUNNING" | "IDEMPOTENCY_KEY_REUSED";
                     };
                 };
             };
@@ -1819,7 +2356,10 @@ export interface operations {
     unpauseContainer: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description 1–255 printable characters. The first request with a key runs; a repeat with the same method, path and body gets the stored status and body back with `Idempotency-Replayed: true` and does nothing else; a repeat while the first still runs gets 409 IDEMPOTENCY_IN_PROGRESS with `Retry-After`. Keys expire after IDEMPOTENCY_TTL_S (default 24 h). */
+                "Idempotency-Key"?: string;
+            };
             path: {
                 cuid: string;
             };
@@ -1829,10 +2369,24 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    /** @description The container's version (changes with every change of its spec); send it back as If-Match */
+                    ETag?: string;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ContainerDto"];
+                };
+            };
+            /** @description Error codes: INVALID_IDEMPOTENCY_KEY */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"] & {
+                        /** @enum {string} */
+                        code: "INVALID_IDEMPOTENCY_KEY";
+                    };
                 };
             };
             /** @description Error codes: AUTH_REQUIRED, INVALID_CREDENTIALS */
@@ -1883,6 +2437,18 @@ export interface operations {
                     };
                 };
             };
+            /** @description Error codes: IDEMPOTENCY_IN_PROGRESS */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"] & {
+                        /** @enum {string} */
+                        code: "IDEMPOTENCY_IN_PROGRESS";
+                    };
+                };
+            };
             /** @description Error codes: UNSUPPORTED_MEDIA_TYPE */
             415: {
                 headers: {
@@ -1895,7 +2461,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Error codes: CONTAINER_NOT_PAUSED */
+            /** @description Error codes: CONTAINER_NOT_PAUSED, IDEMPOTENCY_KEY_REUSED */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -1903,7 +2469,7 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["ErrorBodyDto"] & {
                         /** @enum {string} */
-                        code: "CONTAINER_NOT_PAUSED";
+                        code: "CONTAINER_NOT_PAUSED" | "IDEMPOTENCY_KEY_REUSED";
                     };
                 };
             };
@@ -1951,7 +2517,10 @@ export interface operations {
                 /** @description Target directory relative to /app (created if missing) */
                 path?: string;
             };
-            header?: never;
+            header?: {
+                /** @description 1–255 printable characters. The first request with a key runs; a repeat with the same method, path and body gets the stored status and body back with `Idempotency-Replayed: true` and does nothing else; a repeat while the first still runs gets 409 IDEMPOTENCY_IN_PROGRESS with `Retry-After`. Keys expire after IDEMPOTENCY_TTL_S (default 24 h). */
+                "Idempotency-Key"?: string;
+            };
             path: {
                 cuid: string;
             };
@@ -1975,7 +2544,7 @@ export interface operations {
                     "application/json": components["schemas"]["UploadResultDto"];
                 };
             };
-            /** @description Error codes: ZIP_CORRUPT, ZIP_UNSAFE_ENTRY, ZIP_SYMLINK_ENTRY, ZIP_NAME_TOO_LONG, ZIP_PATH_CLASH, ZIP_ENCRYPTED, ZIP_UNSUPPORTED_METHOD, INVALID_PATH, NOT_A_DIRECTORY, NOT_A_FILE, UNKNOWN_FIELD */
+            /** @description Error codes: ZIP_CORRUPT, ZIP_UNSAFE_ENTRY, ZIP_SYMLINK_ENTRY, ZIP_NAME_TOO_LONG, ZIP_PATH_CLASH, ZIP_ENCRYPTED, ZIP_UNSUPPORTED_METHOD, INVALID_PATH, NOT_A_DIRECTORY, NOT_A_FILE, UNKNOWN_FIELD, INVALID_IDEMPOTENCY_KEY */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -1983,7 +2552,7 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["ErrorBodyDto"] & {
                         /** @enum {string} */
-                        code: "ZIP_CORRUPT" | "ZIP_UNSAFE_ENTRY" | "ZIP_SYMLINK_ENTRY" | "ZIP_NAME_TOO_LONG" | "ZIP_PATH_CLASH" | "ZIP_ENCRYPTED" | "ZIP_UNSUPPORTED_METHOD" | "INVALID_PATH" | "NOT_A_DIRECTORY" | "NOT_A_FILE" | "UNKNOWN_FIELD";
+                        code: "ZIP_CORRUPT" | "ZIP_UNSAFE_ENTRY" | "ZIP_SYMLINK_ENTRY" | "ZIP_NAME_TOO_LONG" | "ZIP_PATH_CLASH" | "ZIP_ENCRYPTED" | "ZIP_UNSUPPORTED_METHOD" | "INVALID_PATH" | "NOT_A_DIRECTORY" | "NOT_A_FILE" | "UNKNOWN_FIELD" | "INVALID_IDEMPOTENCY_KEY";
                     };
                 };
             };
@@ -2035,6 +2604,18 @@ export interface operations {
                     };
                 };
             };
+            /** @description Error codes: IDEMPOTENCY_IN_PROGRESS */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"] & {
+                        /** @enum {string} */
+                        code: "IDEMPOTENCY_IN_PROGRESS";
+                    };
+                };
+            };
             /** @description Error codes: PAYLOAD_TOO_LARGE, ZIP_TOO_LARGE, ZIP_TOO_MANY_ENTRIES, ZIP_RATIO_EXCEEDED */
             413: {
                 headers: {
@@ -2056,6 +2637,18 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBodyDto"] & {
                         /** @enum {string} */
                         code: "UNSUPPORTED_MEDIA_TYPE";
+                    };
+                };
+            };
+            /** @description Error codes: IDEMPOTENCY_KEY_REUSED */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"] & {
+                        /** @enum {string} */
+                        code: "IDEMPOTENCY_KEY_REUSED";
                     };
                 };
             };
@@ -2355,6 +2948,510 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBodyDto"] & {
                         /** @enum {string} */
                         code: "TOO_MANY_ATTEMPTS";
+                    };
+                };
+            };
+        };
+    };
+    getMetrics: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/plain": string;
+                };
+            };
+            /** @description Error codes: AUTH_REQUIRED, INVALID_CREDENTIALS */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"] & {
+                        /** @enum {string} */
+                        code: "AUTH_REQUIRED" | "INVALID_CREDENTIALS";
+                    };
+                };
+            };
+            /** @description Error codes: TOO_MANY_ATTEMPTS */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"] & {
+                        /** @enum {string} */
+                        code: "TOO_MANY_ATTEMPTS";
+                    };
+                };
+            };
+        };
+    };
+    streamEvents: {
+        parameters: {
+            query?: {
+                /** @description Comma list of: created, started, died, oom, paused, unpaused, restarting, destroyed, health, action */
+                type?: string;
+                /** @description Comma list of container ids */
+                cuid?: string;
+                /** @description Resume after this event id (as the Last-Event-ID header does) */
+                since?: string;
+            };
+            header?: {
+                /** @description Resume after this event id */
+                "Last-Event-ID"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description An endless text/event-stream */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/event-stream": string;
+                };
+            };
+            /** @description Error codes: INVALID_EVENT_TYPE, INVALID_CUID, INVALID_SINCE, UNKNOWN_FIELD */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"] & {
+                        /** @enum {string} */
+                        code: "INVALID_EVENT_TYPE" | "INVALID_CUID" | "INVALID_SINCE" | "UNKNOWN_FIELD";
+                    };
+                };
+            };
+            /** @description Error codes: AUTH_REQUIRED, INVALID_CREDENTIALS */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"] & {
+                        /** @enum {string} */
+                        code: "AUTH_REQUIRED" | "INVALID_CREDENTIALS";
+                    };
+                };
+            };
+            /** @description Error codes: TOO_MANY_ATTEMPTS */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"] & {
+                        /** @enum {string} */
+                        code: "TOO_MANY_ATTEMPTS";
+                    };
+                };
+            };
+        };
+    };
+    streamLogs: {
+        parameters: {
+            query?: {
+                /** @description Last N lines (0–1000000) or `all` (default) */
+                tail?: string;
+                /** @description Only output since: ISO 8601 time, Unix seconds, or a relative age like `10m` */
+                since?: string;
+                /** @description Prefix each line with its RFC 3339 time */
+                timestamps?: "true" | "false";
+                /** @description Keep streaming new output */
+                follow?: "true" | "false";
+                /** @description Which output to send */
+                stream?: "all" | "stdout" | "stderr";
+            };
+            header?: never;
+            path: {
+                cuid: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/plain": string;
+                    "text/event-stream": string;
+                };
+            };
+            /** @description Error codes: INVALID_TAIL, INVALID_SINCE, INVALID_TIMESTAMPS, INVALID_FOLLOW, INVALID_STREAM, UNKNOWN_FIELD */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"] & {
+                        /** @enum {string} */
+                        code: "INVALID_TAIL" | "INVALID_SINCE" | "INVALID_TIMESTAMPS" | "INVALID_FOLLOW" | "INVALID_STREAM" | "UNKNOWN_FIELD";
+                    };
+                };
+            };
+            /** @description Error codes: AUTH_REQUIRED, INVALID_CREDENTIALS */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"] & {
+                        /** @enum {string} */
+                        code: "AUTH_REQUIRED" | "INVALID_CREDENTIALS";
+                    };
+                };
+            };
+            /** @description Error codes: CONTAINER_NOT_FOUND */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"] & {
+                        /** @enum {string} */
+                        code: "CONTAINER_NOT_FOUND";
+                    };
+                };
+            };
+            /** @description Error codes: TOO_MANY_ATTEMPTS */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"] & {
+                        /** @enum {string} */
+                        code: "TOO_MANY_ATTEMPTS";
+                    };
+                };
+            };
+            /** @description Error codes: DOCKER_UNAVAILABLE */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"] & {
+                        /** @enum {string} */
+                        code: "DOCKER_UNAVAILABLE";
+                    };
+                };
+            };
+        };
+    };
+    getContainerStats: {
+        parameters: {
+            query?: {
+                /** @description true: SSE, one `stats` event a second */
+                stream?: "true" | "false";
+            };
+            header?: never;
+            path: {
+                cuid: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StatsSampleDto"];
+                    "text/event-stream": components["schemas"]["StatsSampleDto"];
+                };
+            };
+            /** @description Error codes: INVALID_STREAM, UNKNOWN_FIELD */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"] & {
+                        /** @enum {string} */
+                        code: "INVALID_STREAM" | "UNKNOWN_FIELD";
+                    };
+                };
+            };
+            /** @description Error codes: AUTH_REQUIRED, INVALID_CREDENTIALS */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"] & {
+                        /** @enum {string} */
+                        code: "AUTH_REQUIRED" | "INVALID_CREDENTIALS";
+                    };
+                };
+            };
+            /** @description Error codes: CONTAINER_NOT_FOUND */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"] & {
+                        /** @enum {string} */
+                        code: "CONTAINER_NOT_FOUND";
+                    };
+                };
+            };
+            /** @description Error codes: CONTAINER_NOT_RUNNING */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"] & {
+                        /** @enum {string} */
+                        code: "CONTAINER_NOT_RUNNING";
+                    };
+                };
+            };
+            /** @description Error codes: TOO_MANY_ATTEMPTS */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"] & {
+                        /** @enum {string} */
+                        code: "TOO_MANY_ATTEMPTS";
+                    };
+                };
+            };
+            /** @description Error codes: DOCKER_UNAVAILABLE, STATS_UNAVAILABLE */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"] & {
+                        /** @enum {string} */
+                        code: "DOCKER_UNAVAILABLE" | "STATS_UNAVAILABLE";
+                    };
+                };
+            };
+        };
+    };
+    getAllStats: {
+        parameters: {
+            query?: {
+                /** @description true: SSE, one `stats` event a second */
+                stream?: "true" | "false";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StatsOverviewDto"];
+                    "text/event-stream": components["schemas"]["StatsOverviewDto"];
+                };
+            };
+            /** @description Error codes: INVALID_STREAM, UNKNOWN_FIELD */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"] & {
+                        /** @enum {string} */
+                        code: "INVALID_STREAM" | "UNKNOWN_FIELD";
+                    };
+                };
+            };
+            /** @description Error codes: AUTH_REQUIRED, INVALID_CREDENTIALS */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"] & {
+                        /** @enum {string} */
+                        code: "AUTH_REQUIRED" | "INVALID_CREDENTIALS";
+                    };
+                };
+            };
+            /** @description Error codes: TOO_MANY_ATTEMPTS */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"] & {
+                        /** @enum {string} */
+                        code: "TOO_MANY_ATTEMPTS";
+                    };
+                };
+            };
+            /** @description Error codes: DOCKER_UNAVAILABLE */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"] & {
+                        /** @enum {string} */
+                        code: "DOCKER_UNAVAILABLE";
+                    };
+                };
+            };
+        };
+    };
+    keepaliveContainer: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description 1–255 printable characters. The first request with a key runs; a repeat with the same method, path and body gets the stored status and body back with `Idempotency-Replayed: true` and does nothing else; a repeat while the first still runs gets 409 IDEMPOTENCY_IN_PROGRESS with `Retry-After`. Keys expire after IDEMPOTENCY_TTL_S (default 24 h). */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                cuid: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    /** @description The container's version (changes with every change of its spec); send it back as If-Match */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ContainerDto"];
+                };
+            };
+            /** @description Error codes: INVALID_IDEMPOTENCY_KEY */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"] & {
+                        /** @enum {string} */
+                        code: "INVALID_IDEMPOTENCY_KEY";
+                    };
+                };
+            };
+            /** @description Error codes: AUTH_REQUIRED, INVALID_CREDENTIALS */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"] & {
+                        /** @enum {string} */
+                        code: "AUTH_REQUIRED" | "INVALID_CREDENTIALS";
+                    };
+                };
+            };
+            /** @description Error codes: ORIGIN_NOT_ALLOWED */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"] & {
+                        /** @enum {string} */
+                        code: "ORIGIN_NOT_ALLOWED";
+                    };
+                };
+            };
+            /** @description Error codes: CONTAINER_NOT_FOUND */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"] & {
+                        /** @enum {string} */
+                        code: "CONTAINER_NOT_FOUND";
+                    };
+                };
+            };
+            /** @description Error codes: IDEMPOTENCY_IN_PROGRESS */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"] & {
+                        /** @enum {string} */
+                        code: "IDEMPOTENCY_IN_PROGRESS";
+                    };
+                };
+            };
+            /** @description Error codes: UNSUPPORTED_MEDIA_TYPE */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"] & {
+                        /** @enum {string} */
+                        code: "UNSUPPORTED_MEDIA_TYPE";
+                    };
+                };
+            };
+            /** @description Error codes: IDEMPOTENCY_KEY_REUSED */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"] & {
+                        /** @enum {string} */
+                        code: "IDEMPOTENCY_KEY_REUSED";
+                    };
+                };
+            };
+            /** @description Error codes: TOO_MANY_ATTEMPTS */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"] & {
+                        /** @enum {string} */
+                        code: "TOO_MANY_ATTEMPTS";
+                    };
+                };
+            };
+            /** @description Error codes: DOCKER_UNAVAILABLE */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"] & {
+                        /** @enum {string} */
+                        code: "DOCKER_UNAVAILABLE";
                     };
                 };
             };

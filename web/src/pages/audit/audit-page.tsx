@@ -85,13 +85,8 @@ export function AuditPage() {
       </form>
       {error && (
         <p class="field-error" role="alert">
-          {error.status === 404 && error.code === 'ROUTE_NOT_FOUND' ? (
-            'This service has no audit query endpoint.'
-          ) : (
-            <>
-              <code>{error.code}</code> {error.message}
-            </>
-          )}
+          <code>{error.code}</code> {error.message}
+          {error.request_id && <span class="notice-rid"> (request_id {error.request_id})</span>}
         </p>
       )}
       <table class="audit">

@@ -2,10 +2,9 @@ import { useEffect, useState } from 'preact/hooks';
 import { api, ApiError, containerPath, uploadZip } from '../../api/client';
 import type { ErrorBody, FileEntry } from '../../api/types';
 import { useServices } from '../../context';
+import { byteSize } from '../../components/byte-size';
 
 const join = (dir: string, name: string): string => (dir === '.' || dir === '' ? name : `${dir}/${name}`);
-const size = (n: number): string =>
-  n < 1024 ? `${n} B` : n < 1048576 ? `${(n / 1024).toFixed(1)} kB` : `${(n / 1048576).toFixed(1)} MB`;
 
 /** Browse /app, download files or folders (zip), upload a zip by picking or dropping it. */
 export function FilesTab({ cuid }: { cuid: string }) {
@@ -36,7 +35,9 @@ export function FilesTab({ cuid }: { cuid: string }) {
     setProgress(0);
     try {
       const result = await uploadZip(cuid, dir, file, setProgress);
-      notices.info(`Uploaded ${file.name}: ${result.files} files, ${size(result.bytes)}`);
+      notices.info(
+        `Uploaded ${file.name}: ${result.files} ${result.files === 1 ? 'file' : 'files'}, ${byteSize(result.bytes)}`,
+      );
       setVersion((v) => v + 1);
     } catch (err) {
       setUploadError(err instanceof ApiError ? err.body : null);
@@ -136,7 +137,7 @@ export function FilesTab({ cuid }: { cuid: string }) {
                       e.name
                     )}
                   </td>
-                  <td>{e.type === 'file' ? size(e.size) : ''}</td>
+                  <td>{e.type === 'file' ? byteSize(e.size) : ''}</td>
                   <td class="mono">{e.mode}</td>
                   <td>{new Date(e.modified_at).toLocaleString()}</td>
                   <td>

@@ -77,8 +77,7 @@ export function LogsTab({ cuid, status }: { cuid: string; status: Status }) {
           {state === 'live' && (paused ? `paused (${held.current.length} new lines held)` : 'live')}
           {state === 'ended' && 'end of output (the container is not running)'}
           {state === 'connecting' && 'connecting…'}
-          {state === 'unavailable' &&
-            'This service has no logs endpoint; the Terminal tab in Attach mode shows boot.py’s output.'}
+          {state === 'unavailable' && 'The service refused the logs stream; reopen the tab to try again.'}
         </span>
       </div>
       <pre class="log-view" role="log" aria-label="Logs output" ref={view}>

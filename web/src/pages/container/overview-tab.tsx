@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import { api, ApiError, containerPath } from '../../api/client';
 import type { Container, ContainerState, ErrorBody } from '../../api/types';
+import { byteSize } from '../../components/byte-size';
 import { PortLinks } from '../../components/port-links';
 import { SpecFields } from '../../components/spec-fields';
 import {
@@ -18,6 +19,11 @@ import { useServices } from '../../context';
 
 const when = (iso: string | null | undefined): string => (iso ? new Date(iso).toLocaleString() : '—');
 
+function diskText({ app_bytes, complete }: Container['disk_usage']): string {
+  if (app_bytes === null) return 'not measured yet';
+  return complete ? byteSize(app_bytes) : `at least ${byteSize(app_bytes)}`;
+}
+
 /** The full config and live status, and editing (PATCH) of env, tags, resources, ports and command. */
 export function OverviewTab({ container }: { container: Container }) {
   const { containers, notices } = useServices();
@@ -29,6 +35,14 @@ export function OverviewTab({ container }: { container: Container }) {
   useEffect(() => {
     api<ContainerState>('GET', containerPath(container.cuid, '/status')).then(setState, () => setState(null));
   }, [container.cuid, container.status, container.updated_at]);
+
+  const keepAlive = async (): Promise<void> => {
+    try {
+      containers.put(await api<Container>('POST', containerPath(container.cuid, '/keepalive')));
+    } catch (err) {
+      notices.error('Keep alive refused:', err);
+    }
+  };
 
   const save = async (e: Event): Promise<void> => {
     e.preventDefault();
@@ -113,24 +127,46 @@ export function OverviewTab({ container }: { container: Container }) {
         </dd>
         <dt>Ports</dt>
         <dd>{container.ports.length ? <PortLinks ports={container.ports} /> : '—'}</dd>
+        <dt>Disk (/app)</dt>
+        <dd>{diskText(container.disk_usage)}</dd>
+        <dt>Expires</dt>
+        <dd>{container.expires_at ? `${when(container.expires_at)} (ttl ${container.ttl_s} s)` : 'never'}</dd>
+        <dt>Idle stop</dt>
+        <dd>
+          {container.idle_stop_s === null ? (
+            'never'
+          ) : (
+            <>
+              after {container.idle_stop_s} s unused
+              {container.idle_stop_at && <> · next at {when(container.idle_stop_at)}</>}{' '}
+              <button type="button" class="small" onClick={() => void keepAlive()}>
+                Keep alive
+              </button>
+            </>
+          )}
+        </dd>
         <dt>Created</dt>
         <dd>{when(container.created_at)}</dd>
         <dt>Updated</dt>
         <dd>{when(container.updated_at)}</dd>
       </dl>
       <h2>Environment</h2>
-      <table class="env">
-        <tbody>
-          {env.map(([k, v]) => (
-            <tr key={k}>
-              <th scope="row" class="mono">
-                {k}
-              </th>
-              <td class="mono">{v}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
+      {env.length === 0 ? (
+        <p class="muted">No variables (besides CONTAINER_UID and TAGS, which every container gets).</p>
+      ) : (
+        <table class="env">
+          <tbody>
+            {env.map(([k, v]) => (
+              <tr key={k}>
+                <th scope="row" class="mono">
+                  {k}
+                </th>
+                <td class="mono">{v}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
       <button type="button" onClick={() => setEditing(specOf(container))}>
         Edit
       </button>

@@ -14,8 +14,10 @@ export function Spark({
   text: string;
 }) {
   const max = Math.max(floor, ...values);
-  const step = values.length > 1 ? W / (values.length - 1) : W;
-  const points = values.map((v, i) => `${(i * step).toFixed(1)},${(H - (v / max) * (H - 2) - 1).toFixed(1)}`).join(' ');
+  // One sample is drawn as a level line, not as a single (invisible) point.
+  const shown = values.length === 1 ? [values[0]!, values[0]!] : values;
+  const step = shown.length > 1 ? W / (shown.length - 1) : W;
+  const points = shown.map((v, i) => `${(i * step).toFixed(1)},${(H - (v / max) * (H - 2) - 1).toFixed(1)}`).join(' ');
   return (
     <figure class="spark">
       <figcaption>

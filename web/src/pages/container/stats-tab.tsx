@@ -25,7 +25,8 @@ export function StatsTab({ cuid, running }: { cuid: string; running: boolean }) 
   }, [cuid, running]);
 
   if (!running) return <p class="muted">Stats are sampled while the container runs.</p>;
-  if (unavailable && samples.length === 0) return <p class="muted">This service has no stats endpoint.</p>;
+  if (unavailable && samples.length === 0)
+    return <p class="muted">The service refused the stats stream; reopen the tab to try again.</p>;
   const last = samples[samples.length - 1];
   if (!last) return <p class="muted">Waiting for the first sample…</p>;
   return (
@@ -34,7 +35,7 @@ export function StatsTab({ cuid, running }: { cuid: string; running: boolean }) 
         label="CPU"
         values={samples.map((s) => s.cpu.percent_of_limit)}
         floor={100}
-        text={`${last.cpu.percent_of_limit.toFixed(1)}% of ${last.cpu.limit_cpus} CPUs`}
+        text={`${last.cpu.percent_of_limit.toFixed(1)}% of ${last.cpu.limit_cpus} ${last.cpu.limit_cpus === 1 ? 'CPU' : 'CPUs'}`}
       />
       <Spark
         label="Memory"

@@ -1,5 +1,5 @@
 import type { Container, CreateContainerRequest, Port } from '../../types';
-import { Command, Context, str, strs } from '../command';
+import { Command, Context, OptionValues, str, strs } from '../command';
 import { table } from '../output';
 import { UsageError } from '../usage-error';
 
@@ -39,9 +39,17 @@ function parseEnv(pairs: string[]): Record<string, string> {
   return env;
 }
 
+function seconds(values: OptionValues, flag: string, field: 'ttl_s' | 'idle_stop_s'): Partial<CreateContainerRequest> {
+  const text = str(values, flag);
+  if (text === undefined) return {};
+  if (!/^\d+$/.test(text)) throw new UsageError(`--${flag} must be a number of seconds, got ${text}`);
+  return { [field]: Number(text) };
+}
+
 export const create: Command = {
   usage:
-    'create --image IMAGE [--env K=V]… [--port 8080:80[/udp]]… [--tag T]… [--cpus N] [--memory 512m] [--pids N] [-- CMD ARGS…]',
+    'create --image IMAGE [--env K=V]… [--port 8080:80[/udp]]… [--tag T]… [--cpus N] [--memory 512m] [--pids N] ' +
+    '[--ttl S] [--idle-stop S] [-- CMD ARGS…]',
   options: {
     image: { type: 'string' },
     env: { type: 'string', multiple: true },
@@ -50,6 +58,8 @@ export const create: Command = {
     cpus: { type: 'string' },
     memory: { type: 'string' },
     pids: { type: 'string' },
+    ttl: { type: 'string' },
+    'idle-stop': { type: 'string' },
   },
   async run(ctx, { values, rest }) {
     const image = str(values, 'image');
@@ -65,6 +75,8 @@ export const create: Command = {
       ports: strs(values, 'port').map(parsePort),
       ...(Object.keys(resources).length > 0 ? { resources } : {}),
       ...(rest.length > 0 ? { command: rest } : {}),
+      ...seconds(values, 'ttl', 'ttl_s'),
+      ...seconds(values, 'idle-stop', 'idle_stop_s'),
     };
     const container = await ctx.client.createContainer(body);
     ctx.stdout.write(ctx.json ? `${JSON.stringify(container, null, 2)}\n` : `${container.cuid}\n`);
@@ -72,7 +84,7 @@ export const create: Command = {
   },
 };
 
-type Action = 'start' | 'stop' | 'restart' | 'pause' | 'unpause' | 'rm';
+type Action = 'start' | 'stop' | 'restart' | 'pause' | 'unpause' | 'keepalive' | 'rm';
 
 function act(
   ctx: Context,
@@ -91,12 +103,14 @@ function act(
       return ctx.client.pauseContainer(cuid);
     case 'unpause':
       return ctx.client.unpauseContainer(cuid);
+    case 'keepalive':
+      return ctx.client.keepaliveContainer(cuid);
     case 'rm':
       return ctx.client.deleteContainer(cuid);
   }
 }
 
-/** start|stop|restart|pause|unpause|rm CUID…: one after the other; the first failure ends the command. */
+/** start|stop|restart|pause|unpause|keepalive|rm CUID…: one after the other; the first failure ends the command. */
 export function lifecycle(action: Action): Command {
   const timed = action === 'stop' || action === 'restart';
   return {
@@ -143,6 +157,8 @@ export const inspect: Command = {
       ['env', Object.keys(container.env).sort().join(',')],
       ['created', container.created_at],
       ['updated', container.updated_at],
+      ['expires', container.expires_at ?? ''],
+      ['idle stop', container.idle_stop_at ?? ''],
     ];
     ctx.stdout.write(rows.map(([k, v]) => `${k.padEnd(11)} ${v}`).join('\n') + '\n');
     return 0;

@@ -1,6 +1,5 @@
-import { isApiError } from '../../errors';
 import type { EventStreamItem } from '../../live-types';
-import { Command, Context, str } from '../command';
+import { Command, str } from '../command';
 import { UsageError } from '../usage-error';
 
 export const logs: Command = {
@@ -12,31 +11,15 @@ export const logs: Command = {
     const follow = values.follow === true;
     const tail = str(values, 'tail');
     if (tail !== undefined && !/^(\d+|all)$/.test(tail)) throw new UsageError('--tail must be a line count or all');
-    try {
-      for await (const { stream, line } of ctx.client.streamLogs(cuid, {
-        follow,
-        tail: tail === undefined || tail === 'all' ? tail : Number(tail),
-      })) {
-        (stream === 'stderr' ? ctx.stderr : ctx.stdout).write(`${line}\n`);
-      }
-      return 0;
-    } catch (err) {
-      // A service without the logs route still has boot.py's output behind the terminal's attach mode.
-      if (follow && isApiError(err, 'ROUTE_NOT_FOUND')) return attach(ctx, cuid, tail);
-      throw err;
+    for await (const { stream, line } of ctx.client.streamLogs(cuid, {
+      follow,
+      tail: tail === undefined || tail === 'all' ? tail : Number(tail),
+    })) {
+      (stream === 'stderr' ? ctx.stderr : ctx.stdout).write(`${line}\n`);
     }
+    return 0;
   },
 };
-
-async function attach(ctx: Context, cuid: string, tail: string | undefined): Promise<number> {
-  const terminal = await ctx.client.openTerminal(cuid, {
-    mode: 'attach',
-    tail: tail === undefined ? 100 : tail === 'all' ? 10000 : Math.min(Number(tail), 10000),
-  });
-  for await (const chunk of terminal) ctx.stdout.write(chunk.data);
-  await terminal.exit.catch(() => undefined);
-  return 0;
-}
 
 export function describeEvent(item: EventStreamItem): string {
   if (item.type === 'reset') {
