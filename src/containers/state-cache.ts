@@ -2,7 +2,7 @@ import { Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
 import type { ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { Observable, Subject } from 'rxjs';
-import { ROOT_LABEL } from '../compose/compose-file';
+import { ROOT_LABEL } from '../compose/labels';
 import { ComposeRunner } from '../compose/compose-runner';
 import { killGroup } from '../compose/process-runner';
 import { ProjectPaths } from '../compose/project-paths';
