@@ -2,6 +2,34 @@ import eslint from '@eslint/js';
 import prettier from 'eslint-config-prettier';
 import tseslint from 'typescript-eslint';
 
+// Lower layers (src/common, src/compose) import no feature module: features build on them, never the reverse.
+const FEATURE_MODULES = [
+  'app.module',
+  'audit',
+  'auth',
+  'console',
+  'containers',
+  'events',
+  'files',
+  'health',
+  'idempotency',
+  'logs',
+  'metrics',
+  'network',
+  'openapi',
+  'reaper',
+  'stats',
+  'terminal',
+];
+const lowerLayerImports = {
+  patterns: [
+    {
+      regex: `^(\\.\\.?/)+(${FEATURE_MODULES.join('|')})(/|$)`,
+      message: 'src/common and src/compose are lower layers: they must not import feature modules.',
+    },
+  ],
+};
+
 export default tseslint.config(
   {
     ignores: [
@@ -26,6 +54,12 @@ export default tseslint.config(
       eqeqeq: 'error',
       'no-console': 'error',
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_' }],
+    },
+  },
+  {
+    files: ['src/common/**/*.ts', 'src/compose/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', lowerLayerImports],
     },
   },
   {

@@ -18,9 +18,22 @@ import { TerminalWsAdapter } from './terminal/terminal-ws-adapter';
  * in any letter case, unknown ones) and run before a body is read.
  */
 export function configureApp(app: NestExpressApplication): void {
+  app.get(ContainerAccessFilter).attach(app.getHttpServer());
+  useHttpPipeline(app);
+  app.useWebSocketAdapter(new TerminalWsAdapter(app, app.get(TerminalUpgradeRouter)));
+  const document = buildOpenApiDocument(app);
+  SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'openapi.json', yamlDocumentUrl: 'openapi.yaml' });
+  app.enableShutdownHooks();
+}
+
+/**
+ * The Express chain every HTTP request passes before a route: request id and audit line, auth,
+ * the Origin check, then the JSON body. Apart from configureApp so the Docker-free controller specs
+ * (test/support/http-app.ts) run the same chain.
+ */
+export function useHttpPipeline(app: NestExpressApplication): void {
   const config = app.get(AppConfig);
   const requestAudit = app.get(RequestAuditMiddleware);
-  app.get(ContainerAccessFilter).attach(app.getHttpServer());
   const auth = app.get(BasicAuthMiddleware);
   app.disable('x-powered-by');
   // Answers carry live state; hashing every body for an ETag costs time and no client revalidates.
@@ -29,8 +42,4 @@ export function configureApp(app: NestExpressApplication): void {
   app.use((req: Request, res: Response, next: NextFunction) => auth.use(req, res, next));
   app.use(refuseForeignOrigins(config.allowedOrigins));
   app.use(jsonBody(config.jsonBodyLimitBytes));
-  app.useWebSocketAdapter(new TerminalWsAdapter(app, app.get(TerminalUpgradeRouter)));
-  const document = buildOpenApiDocument(app);
-  SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'openapi.json', yamlDocumentUrl: 'openapi.yaml' });
-  app.enableShutdownHooks();
 }

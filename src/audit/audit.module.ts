@@ -1,4 +1,5 @@
 import { Global, Module } from '@nestjs/common';
+import { APP_INTERCEPTOR } from '@nestjs/core';
 import { AuditLog } from './audit-log';
 import { AuditActionInterceptor } from './audit-action.interceptor';
 import { AuditQueryService } from './audit-query.service';
@@ -10,7 +11,16 @@ import { RequestAuditMiddleware } from './request-audit.middleware';
 @Global()
 @Module({
   controllers: [AuditController],
-  providers: [AuditLog, AuditActionInterceptor, RequestAuditMiddleware, AuditQueryService, InFlightRequests, FatalAudit],
+  providers: [
+    AuditLog,
+    AuditActionInterceptor,
+    // Registered here, the first module after CommonModule, so it stays the outermost global interceptor.
+    { provide: APP_INTERCEPTOR, useExisting: AuditActionInterceptor },
+    RequestAuditMiddleware,
+    AuditQueryService,
+    InFlightRequests,
+    FatalAudit,
+  ],
   exports: [AuditLog, AuditActionInterceptor, RequestAuditMiddleware],
 })
 export class AuditModule {}

@@ -1,7 +1,6 @@
 import { Global, Module } from '@nestjs/common';
 import { ConfigModule } from '@nestjs/config';
-import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR, APP_PIPE } from '@nestjs/core';
-import { AuditActionInterceptor } from '../audit/audit-action.interceptor';
+import { APP_FILTER, APP_GUARD, APP_PIPE } from '@nestjs/core';
 import { AppConfig } from './config/app-config';
 import { validateEnvironment } from './config/environment';
 import { ErrorFilter } from './errors/error.filter';
@@ -27,7 +26,6 @@ import { RequestContext } from './request-context';
     { provide: APP_GUARD, useClass: ContentTypeGuard },
     { provide: APP_FILTER, useClass: ErrorFilter },
     { provide: APP_PIPE, useFactory: createValidationPipe },
-    { provide: APP_INTERCEPTOR, useExisting: AuditActionInterceptor },
   ],
   exports: [AppConfig, RequestContext, ClientAddress],
 })

@@ -6,7 +6,6 @@ import { ComposeError, TimeoutError, UnavailableError } from '../common/errors/a
 import { KeyedMutex } from '../common/keyed-mutex';
 import { ComposeCallRecord, RequestContext } from '../common/request-context';
 import { cliEnv } from './cli-env';
-import { parseComposeJson } from './compose-json';
 import { ProcessResult, ProcessRunner } from './process-runner';
 import { ProjectPaths } from './project-paths';
 
@@ -66,11 +65,6 @@ export class ComposeRunner {
 
   async run(cuid: string, args: string[], options: ComposeCallOptions = {}): Promise<ProcessResult> {
     return this.locks.runExclusive(cuid, () => this.runUnlocked(this.projectArgv(cuid).concat(args), options));
-  }
-
-  async runJson<T>(cuid: string, args: string[], options: ComposeCallOptions = {}): Promise<T[]> {
-    const result = await this.run(cuid, args, options);
-    return parseComposeJson<T>(result.stdout);
   }
 
   /**

@@ -2,13 +2,13 @@ import { Injectable } from '@nestjs/common';
 import * as path from 'node:path';
 import { AppConfig } from '../common/config/app-config';
 
-const CUID = /^c[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
+/**
+ * Compose's own rule for a project name; it also keeps a name one path segment (no `/`, no `..`).
+ * Callers validate their ids first (containers/cuid.ts); this is the last line under them.
+ */
+const PROJECT_NAME = /^[a-z0-9][a-z0-9_-]*$/;
 
-export function isCuid(value: string): boolean {
-  return CUID.test(value);
-}
-
-/** Where a container's project lives on disk. Only ever called with a validated cuid. */
+/** Where a project lives on disk. Only ever called with a validated project name (a cuid). */
 @Injectable()
 export class ProjectPaths {
   readonly root: string;
@@ -18,7 +18,7 @@ export class ProjectPaths {
   }
 
   dir(cuid: string): string {
-    if (!isCuid(cuid)) throw new Error(`not a cuid: ${cuid.slice(0, 64)}`);
+    if (!PROJECT_NAME.test(cuid)) throw new Error(`not a project name: ${cuid.slice(0, 64)}`);
     return path.join(this.root, cuid);
   }
 

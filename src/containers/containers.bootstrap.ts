@@ -1,5 +1,5 @@
 import { Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
-import { ROOT_LABEL } from '../compose/compose-file';
+import { ROOT_LABEL } from '../compose/labels';
 import { ComposeRunner } from '../compose/compose-runner';
 import { ProjectPaths } from '../compose/project-paths';
 import { LeftoverSweeper } from './leftover-sweeper';

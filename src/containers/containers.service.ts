@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { NotFoundError } from '../common/errors/app-error';
 import { isoWithOffset } from '../common/time';
 import { ComposeRunner } from '../compose/compose-runner';
-import { isCuid } from '../compose/project-paths';
+import { isCuid } from './cuid';
 import { AppUsage } from './app-usage';
 import { CREATE_ARGS, UP_ARGS } from './compose-verbs';
 import { ContainerLocks } from './container-locks';

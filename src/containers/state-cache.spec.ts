@@ -21,6 +21,7 @@ class EventsEngine {
   streams: FakeStream[] = [];
   down = false;
   psCalls = 0;
+  psAttempts = 0;
 
   startLong(): FakeStream {
     const stream = new FakeStream();
@@ -30,6 +31,7 @@ class EventsEngine {
 
   async runDocker(args: string[]): Promise<{ exitCode: number; stdout: string }> {
     await Promise.resolve();
+    if (args[0] === 'ps') this.psAttempts += 1;
     if (this.down) throw unreachable();
     if (args[0] === 'ps') this.psCalls += 1;
     return { exitCode: 0, stdout: args[0] === 'inspect' ? '[]' : '' };
@@ -74,5 +76,30 @@ describe('StateCache after an events stream break', () => {
     await until(() => cache.isSynced);
     expect(engine.streams).toHaveLength(2);
     cache.onApplicationShutdown();
+  });
+});
+
+describe('StateCache.ensureSynced', () => {
+  const unsyncedCache = (engine: EventsEngine): StateCache =>
+    new StateCache(engine as unknown as ComposeRunner, new ProjectPaths(fakeConfig()));
+
+  it('runs one re-sync for many concurrent requests', async () => {
+    const engine = new EventsEngine();
+    const cache = unsyncedCache(engine);
+    await Promise.all(Array.from({ length: 5 }, () => cache.ensureSynced()));
+    expect(engine.psCalls).toBe(1);
+  });
+
+  it('fails every waiting request with the one 503 while the engine is down, then tries again', async () => {
+    const engine = new EventsEngine();
+    engine.down = true;
+    const cache = unsyncedCache(engine);
+    const results = await Promise.allSettled(Array.from({ length: 5 }, () => cache.ensureSynced()));
+    expect(results.map((r) => r.status)).toEqual(Array(5).fill('rejected'));
+    expect(results.map((r) => (r as PromiseRejectedResult).reason.code)).toEqual(Array(5).fill('DOCKER_UNAVAILABLE'));
+    expect(engine.psAttempts).toBe(1);
+    engine.down = false;
+    await cache.ensureSynced();
+    expect(engine.psAttempts).toBe(2);
   });
 });

@@ -2,7 +2,7 @@ import { Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
 import type { ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { Observable, Subject } from 'rxjs';
-import { ROOT_LABEL } from '../compose/compose-file';
+import { ROOT_LABEL } from '../compose/labels';
 import { ComposeRunner } from '../compose/compose-runner';
 import { killGroup } from '../compose/process-runner';
 import { ProjectPaths } from '../compose/project-paths';
@@ -56,6 +56,8 @@ export class StateCache implements OnApplicationShutdown {
   private readonly pending = new Set<string>();
   private events: ChildProcess | null = null;
   private synced = false;
+  /** The re-sync requests are waiting on, so an outage costs one `docker ps`, not one per request. */
+  private syncing: Promise<void> | null = null;
   private stopped = false;
   private retryTimer: NodeJS.Timeout | null = null;
   private flushTimer: NodeJS.Timeout | null = null;
@@ -92,7 +94,10 @@ export class StateCache implements OnApplicationShutdown {
   /** Throws 503 when the engine cannot be reached and the cache cannot be trusted. */
   async ensureSynced(): Promise<void> {
     if (this.synced) return;
-    await this.resync();
+    this.syncing ??= this.resync().finally(() => {
+      this.syncing = null;
+    });
+    await this.syncing;
   }
 
   /**

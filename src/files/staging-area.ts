@@ -1,7 +1,8 @@
 import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import { mkdir, mkdtemp, readdir, rm, rmdir } from 'node:fs/promises';
 import * as path from 'node:path';
-import { isCuid, ProjectPaths } from '../compose/project-paths';
+import { ProjectPaths } from '../compose/project-paths';
+import { isCuid } from '../containers/cuid';
 import { ioFailure } from './mount-fs';
 
 /** One upload's private corner of `<project>/.staging`: the spooled body and the extracted tree. */

@@ -1,7 +1,7 @@
 import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { AppConfig } from '../common/config/app-config';
 import { ComposeRunner } from '../compose/compose-runner';
-import { MANAGED_LABEL } from '../compose/compose-file';
+import { MANAGED_LABEL } from '../compose/labels';
 import { AddressSet } from './address-set';
 
 const ICC_OPTION = 'com.docker.network.bridge.enable_icc';

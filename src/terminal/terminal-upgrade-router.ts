@@ -8,7 +8,7 @@ import { NotFoundError } from '../common/errors/app-error';
 import { toErrorBody } from '../common/errors/error-body';
 import { ClientAddress } from '../common/http/client-address';
 import { requestIdFrom } from '../common/http/request-id';
-import { isCuid } from '../compose/project-paths';
+import { isCuid } from '../containers/cuid';
 import { refuseUpgrade } from './http-refusal';
 import { refusalEntry, UpgradeFacts } from './session-audit';
 import { AcceptedUpgrade, TerminalUpgrade, UpgradeRefusal } from './terminal-upgrade';

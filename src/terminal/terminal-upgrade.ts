@@ -5,7 +5,7 @@ import { AppConfig } from '../common/config/app-config';
 import { AppError, NotFoundError, OriginNotAllowedError } from '../common/errors/app-error';
 import { isOriginAllowed } from '../common/http/origin-policy';
 import { toAppError } from '../common/errors/to-app-error';
-import { isCuid } from '../compose/project-paths';
+import { isCuid } from '../containers/cuid';
 import type { ContainerStatus } from '../containers/container.types';
 import { ContainersService } from '../containers/containers.service';
 import { TooManyHeadersError } from './terminal-errors';

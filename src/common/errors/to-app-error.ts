@@ -10,11 +10,6 @@ import {
   ValidationError,
 } from './app-error';
 
-class InternalError extends AppError {
-  readonly error = 'io_error';
-  readonly status = 500;
-}
-
 /**
  * Maps anything thrown into an AppError, most specific first. Unknown errors become a generic 500
  * whose message reveals nothing about internals (the original is logged by the filter).
@@ -34,7 +29,7 @@ export function toAppError(err: unknown): AppError {
     return new ValidationError('UNSUPPORTED_ENCODING', 'Request body encoding is not supported');
   }
   if (err instanceof HttpException) return fromHttpException(err);
-  return new InternalError('INTERNAL_ERROR', 'Internal server error');
+  return new IoError('INTERNAL_ERROR', 'Internal server error');
 }
 
 function fromHttpException(err: HttpException): AppError {

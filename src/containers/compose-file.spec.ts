@@ -1,5 +1,5 @@
 import { parse } from 'yaml';
-import type { ContainerSpec } from '../containers/container.types';
+import type { ContainerSpec } from './container.types';
 import { parseComposeFile, renderComposeFile } from './compose-file';
 
 const spec: ContainerSpec = {

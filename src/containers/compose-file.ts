@@ -1,10 +1,9 @@
 import { parse, stringify } from 'yaml';
 import { CONTROL_CHARS, parseMemorySize } from '../common/units';
-import type { ContainerSpec } from '../containers/container.types';
+import { MANAGED_LABEL, ROOT_LABEL } from '../compose/labels';
+import type { ContainerSpec } from './container.types';
 
 export const SPEC_VERSION = 1;
-export const MANAGED_LABEL = 'io.container-manager.managed';
-export const ROOT_LABEL = 'io.container-manager.root';
 export const DEFAULT_COMMAND = ['python', '/app/boot.py'];
 const META_KEY = 'x-container-manager';
 
