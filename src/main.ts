@@ -7,6 +7,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import { AppModule } from './app.module';
 import { validateEnvironment } from './common/config/environment';
 import { AppConfig } from './common/config/app-config';
+import { createServiceLogger } from './common/logging/service-logger';
+import { RequestContext } from './common/request-context';
 import { configureApp } from './configure-app';
 
 async function bootstrap(): Promise<void> {
@@ -14,8 +16,10 @@ async function bootstrap(): Promise<void> {
   // same sources first (process.env over .env, as ConfigModule merges them) ends as one line instead.
   validateEnvironment({ ...loadEnvFile(process.env.ENV_FILE ?? '.env'), ...process.env });
   const app = await NestFactory.create<NestExpressApplication>(AppModule, { bodyParser: false, bufferLogs: true });
-  configureApp(app);
   const config = app.get(AppConfig);
+  // Lines buffered while the modules were built are written now, through this logger and its level.
+  app.useLogger(createServiceLogger(config, app.get(RequestContext)));
+  configureApp(app);
   boundShutdown(config.shutdownGraceMs);
   await app.listen(config.port, config.host);
   new Logger('Bootstrap').log(`Container Manager listening on http://${config.host}:${config.port}`);
@@ -29,7 +33,7 @@ function boundShutdown(graceMs: number): void {
   for (const signal of ['SIGTERM', 'SIGINT'] as const) {
     process.once(signal, () => {
       setTimeout(() => {
-        process.stderr.write(`container-manager: shutdown took longer than ${graceMs} ms; exiting\n`);
+        new Logger('Shutdown').error(`shutdown took longer than ${graceMs} ms; exiting`);
         process.exit(1);
       }, graceMs).unref();
     });

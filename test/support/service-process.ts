@@ -15,6 +15,8 @@ export interface ServiceProcess {
   logDir: string;
   http: () => request.Agent;
   output: () => string;
+  /** stdout alone (output() interleaves both streams). */
+  stdout: () => string;
   /** Resolves with the exit code / signal once the process has ended. */
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 }
@@ -69,6 +71,8 @@ export async function spawnService(
     detached: options.detached ?? false,
   });
   let output = '';
+  let stdout = '';
+  child.stdout?.on('data', (d: Buffer) => (stdout += d.toString()));
   child.stdout?.on('data', (d: Buffer) => (output += d.toString()));
   child.stderr?.on('data', (d: Buffer) => (output += d.toString()));
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
@@ -85,6 +89,7 @@ export async function spawnService(
     logDir,
     http: () => request.agent(baseUrl).set('Authorization', authHeader),
     output: () => output,
+    stdout: () => stdout,
     exited,
   };
   for (let i = 0; i < 200; i += 1) {

@@ -50,6 +50,12 @@ export class AppConfig {
   get isDevelopment(): boolean {
     return this.get('NODE_ENV') === 'development';
   }
+  get logLevel(): Environment['LOG_LEVEL'] {
+    return this.get('LOG_LEVEL');
+  }
+  get logFormat(): 'json' | 'text' {
+    return this.get('LOG_FORMAT') || (this.isDevelopment ? 'text' : 'json');
+  }
   get dockerBin(): string {
     return this.get('DOCKER_BIN');
   }

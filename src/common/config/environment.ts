@@ -16,6 +16,7 @@ import {
   validateSync,
 } from 'class-validator';
 import { parseAddressList } from '../http/address-list';
+import { LOG_LEVELS, type LogThreshold } from '../logging/log-levels';
 import { parseMemorySize } from '../units';
 
 const toInt = ({ value }: { value: unknown }): unknown =>
@@ -77,6 +78,14 @@ export class Environment {
 
   @IsIn(['development', 'production', 'test'])
   NODE_ENV = 'production';
+
+  /** Least severe service log level written; each level includes those above it. */
+  @IsIn(LOG_LEVELS, { message: `LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}` })
+  LOG_LEVEL: LogThreshold = 'log';
+
+  /** `json` (one object per line) or `text`; empty: text under NODE_ENV=development, JSON otherwise. */
+  @IsIn(['json', 'text', ''], { message: 'LOG_FORMAT must be json or text' })
+  LOG_FORMAT: 'json' | 'text' | '' = '';
 
   @IsString()
   DOCKER_BIN = 'docker';
