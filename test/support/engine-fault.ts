@@ -99,6 +99,8 @@ async function engineAnswers(): Promise<boolean> {
 async function restartDockerd(): Promise<EngineOutageTimes> {
   const pid = await daemonPid('dockerd');
   const argv = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').filter(Boolean);
+  // Start the very binary that ran: its argv[0] may be a bare name its own PATH found, and ours may not.
+  argv[0] = readlinkSync(`/proc/${pid}/exe`);
   const env = Object.fromEntries(
     readFileSync(`/proc/${pid}/environ`, 'utf8')
       .split('\0')
