@@ -3,8 +3,8 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:f
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { dockerContainers, managedContainerIds, SLEEPING_BOOT, writeBootPy } from '../support/containers';
-import { removeProjects, TEST_IMAGE, TestApp } from '../support/e2e-app';
-import { ServiceProcess, spawnService } from '../support/service-process';
+import { TEST_IMAGE, TestApp } from '../support/e2e-app';
+import { ServiceProcess, spawnService, stopService } from '../support/service-process';
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
@@ -21,12 +21,7 @@ describe('reliability: SIGKILL during create and update', () => {
     service = await spawnService();
     root = service.root;
   });
-  afterAll(async () => {
-    service.child.kill('SIGKILL');
-    await service.exited;
-    await removeProjects(path.join(root, 'compose-projects'));
-    rmSync(root, { recursive: true, force: true });
-  });
+  afterAll(() => stopService(service));
 
   async function killAndRestart(): Promise<void> {
     service.child.kill('SIGKILL');

@@ -1,8 +1,8 @@
-import { chmodSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, readdirSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { dockerContainers } from '../support/containers';
-import { removeProjects, TEST_IMAGE } from '../support/e2e-app';
-import { ServiceProcess, spawnService } from '../support/service-process';
+import { TEST_IMAGE } from '../support/e2e-app';
+import { ServiceProcess, spawnService, stopService } from '../support/service-process';
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
@@ -19,12 +19,7 @@ describe('reliability: Idempotency-Key across a SIGKILL of the server', () => {
     service = await spawnService();
     root = service.root;
   });
-  afterAll(async () => {
-    service.child.kill('SIGKILL');
-    await service.exited;
-    await removeProjects(path.join(root, 'compose-projects'));
-    rmSync(root, { recursive: true, force: true });
-  });
+  afterAll(() => stopService(service));
 
   async function restart(): Promise<void> {
     service.child.kill('SIGKILL');

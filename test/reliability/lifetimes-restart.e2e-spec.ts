@@ -1,8 +1,8 @@
-import { chownSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chownSync, readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { dockerContainers, SLEEPING_BOOT } from '../support/containers';
-import { removeProjects, TEST_IMAGE } from '../support/e2e-app';
-import { ServiceProcess, spawnService } from '../support/service-process';
+import { TEST_IMAGE } from '../support/e2e-app';
+import { ServiceProcess, spawnService, stopService } from '../support/service-process';
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
@@ -18,12 +18,7 @@ describe('reliability: lifetimes across restarts', () => {
     service = await spawnService();
     root = service.root;
   });
-  afterAll(async () => {
-    service.child.kill('SIGKILL');
-    await service.exited;
-    await removeProjects(path.join(root, 'compose-projects'));
-    rmSync(root, { recursive: true, force: true });
-  });
+  afterAll(() => stopService(service));
 
   async function restart(signal: NodeJS.Signals, downForMs = 0): Promise<void> {
     service.child.kill(signal);

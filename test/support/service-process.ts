@@ -1,10 +1,10 @@
 import { ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import request from 'supertest';
-import { PASS, USER } from './e2e-app';
+import { PASS, removeProjects, USER } from './e2e-app';
 
 export interface ServiceProcess {
   child: ChildProcess;
@@ -104,4 +104,12 @@ export async function spawnService(
   }
   child.kill('SIGKILL');
   throw new Error(`service did not become healthy:\n${output}`);
+}
+
+/** The end of a suite that owns a service process: kill it, remove its containers and its directories. */
+export async function stopService(service: ServiceProcess): Promise<void> {
+  service.child.kill('SIGKILL');
+  await service.exited;
+  await removeProjects(path.join(service.root, 'compose-projects'));
+  rmSync(service.root, { recursive: true, force: true });
 }
