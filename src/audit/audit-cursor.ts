@@ -1,4 +1,5 @@
 import { ValidationError } from '../common/errors/app-error';
+import { CommonErrorCode } from '../common/errors/error-codes';
 
 /** Where the previous page stopped: a file (by inode, which rotation keeps) and a line start in it. */
 export interface AuditCursor {
@@ -26,5 +27,7 @@ export function decodeAuditCursor(value: string): AuditCursor {
   } catch {
     // fall through to the error below
   }
-  throw new ValidationError('INVALID_CURSOR', 'cursor is not one this service issued', { field: 'cursor' });
+  throw new ValidationError(CommonErrorCode.INVALID_CURSOR, 'cursor is not one this service issued', {
+    field: 'cursor',
+  });
 }

@@ -7,6 +7,7 @@ import { auditFiles } from './audit-files';
 import { AuditFilter, judge } from './audit-filter';
 import { AuditLog } from './audit-log';
 import { linesBackward } from './lines-backward';
+import { AuditErrorCode } from './audit.errors';
 
 export interface AuditPage {
   entries: AuditEntry[];
@@ -35,9 +36,13 @@ export class AuditQueryService {
     if (from) {
       index = files.findIndex((f) => f.ino === from.ino);
       if (index < 0) {
-        throw new ValidationError('CURSOR_EXPIRED', 'The log file this cursor points into has been removed', {
-          field: 'cursor',
-        });
+        throw new ValidationError(
+          AuditErrorCode.CURSOR_EXPIRED,
+          'The log file this cursor points into has been removed',
+          {
+            field: 'cursor',
+          },
+        );
       }
       end = from.offset;
     }

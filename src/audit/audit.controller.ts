@@ -5,6 +5,8 @@ import { AuditPageDto } from './audit-page.dto';
 import { AuditPage, AuditQueryService } from './audit-query.service';
 import { AuditQueryDto } from './audit-query.dto';
 import { Audit } from './audit.decorator';
+import { AuditErrorCode } from './audit.errors';
+import { CommonErrorCode } from '../common/errors/error-codes';
 
 @ApiTags('operations')
 @Controller('audit')
@@ -22,7 +24,19 @@ export class AuditController {
   })
   @ApiOkResponse({ type: AuditPageDto })
   @ApiErrors({
-    400: 'INVALID_SINCE, INVALID_UNTIL, INVALID_CUID, INVALID_ACTION, INVALID_USER, INVALID_STATUS, INVALID_ERROR_FILTER, INVALID_LIMIT, INVALID_CURSOR, CURSOR_EXPIRED, UNKNOWN_FIELD',
+    400: [
+      CommonErrorCode.INVALID_SINCE,
+      AuditErrorCode.INVALID_UNTIL,
+      CommonErrorCode.INVALID_CUID,
+      AuditErrorCode.INVALID_ACTION,
+      AuditErrorCode.INVALID_USER,
+      CommonErrorCode.INVALID_STATUS,
+      AuditErrorCode.INVALID_ERROR_FILTER,
+      CommonErrorCode.INVALID_LIMIT,
+      CommonErrorCode.INVALID_CURSOR,
+      AuditErrorCode.CURSOR_EXPIRED,
+      CommonErrorCode.UNKNOWN_FIELD,
+    ],
   })
   search(@Query() q: AuditQueryDto): Promise<AuditPage> {
     return this.query.page(

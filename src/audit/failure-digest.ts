@@ -1,5 +1,7 @@
 import { isoWithOffset } from '../common/time';
 import type { AuditEntry } from './audit-entry';
+import { AuditErrorCode } from './audit.errors';
+import { CommonErrorCode } from '../common/errors/error-codes';
 
 /** Bounds memory under a spray from many addresses; past it, failures are simply written in full. */
 const MAX_TRACKED_ADDRESSES = 10_000;
@@ -19,7 +21,7 @@ interface Digest {
 
 /** A refused login: missing or wrong credentials (401) or the throttle (429). */
 export function isFailedLogin(entry: AuditEntry): boolean {
-  return (entry.error === 'auth_error' && entry.status === 401) || entry.code === 'TOO_MANY_ATTEMPTS';
+  return (entry.error === 'auth_error' && entry.status === 401) || entry.code === CommonErrorCode.TOO_MANY_ATTEMPTS;
 }
 
 /**
@@ -104,7 +106,7 @@ export class FailureDigest {
       status: last.status,
       duration_ms: 0,
       error: 'auth_error',
-      code: 'REPEATED_AUTH_FAILURES',
+      code: AuditErrorCode.REPEATED_AUTH_FAILURES,
       compose: [],
       count: digest.count,
       first_at: digest.firstAt,

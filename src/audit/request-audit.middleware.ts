@@ -8,6 +8,7 @@ import { requestIdFrom } from '../common/http/request-id';
 import type { AuditEntry } from './audit-entry';
 import { AuditLog } from './audit-log';
 import { InFlightRequests } from './in-flight-requests';
+import { AuditErrorCode } from './audit.errors';
 
 /**
  * First middleware of every request: assigns the request id, opens the request context, and writes
@@ -47,7 +48,7 @@ export class RequestAuditMiddleware implements NestMiddleware {
       ...(state.idempotencyKey === undefined ? {} : { idempotency_key: state.idempotencyKey }),
       ...(state.idempotencyReplayed ? { idempotency_replayed: true } : {}),
     });
-    this.inFlight.add(state, () => entry(500, { error: 'io_error', code: 'PROCESS_CRASHED' }));
+    this.inFlight.add(state, () => entry(500, { error: 'io_error', code: AuditErrorCode.PROCESS_CRASHED }));
     let written = false;
     const writeOnce = (): void => {
       if (written) return;

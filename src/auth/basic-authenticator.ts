@@ -6,6 +6,7 @@ import { ClientAddress } from '../common/http/client-address';
 import { ColonSafeBasicStrategy, parseBasicHeader } from './basic-strategy';
 import { CredentialsVerifier } from './credentials-verifier';
 import { LoginThrottle } from './login-throttle';
+import { CommonErrorCode } from '../common/errors/error-codes';
 
 /** Why a request was refused, and the user name it claimed (for the audit log; never the password). */
 export class AuthFailure extends Error {
@@ -42,7 +43,9 @@ export class BasicAuthenticator {
   authenticate(req: IncomingMessage): Promise<string> {
     const attemptedUser = attemptedUserOf(req);
     if (attemptedUser === null) {
-      return Promise.reject(new AuthFailure(new AuthError('AUTH_REQUIRED', 'Basic authentication required'), null));
+      return Promise.reject(
+        new AuthFailure(new AuthError(CommonErrorCode.AUTH_REQUIRED, 'Basic authentication required'), null),
+      );
     }
     const address = this.clientAddress.of(req);
     const retryAfter = this.throttle.retryAfterS(address, attemptedUser);
@@ -60,7 +63,12 @@ export class BasicAuthenticator {
             return;
           }
           this.throttle.recordFailure(address, attemptedUser);
-          reject(new AuthFailure(new AuthError('INVALID_CREDENTIALS', 'Invalid username or password'), attemptedUser));
+          reject(
+            new AuthFailure(
+              new AuthError(CommonErrorCode.INVALID_CREDENTIALS, 'Invalid username or password'),
+              attemptedUser,
+            ),
+          );
         },
       ) as (req: unknown, res: unknown, next: unknown) => void;
       middleware(req, {}, () => undefined);

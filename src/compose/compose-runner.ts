@@ -8,6 +8,7 @@ import { ComposeCallRecord, RequestContext } from '../common/request-context';
 import { cliEnv } from './cli-env';
 import { ProcessResult, ProcessRunner } from './process-runner';
 import { ProjectPaths } from './project-paths';
+import { ComposeErrorCode } from './compose.errors';
 
 const STDERR_TAIL_LINES = 20;
 const DAEMON_DOWN = /Cannot connect to the Docker daemon|Is the docker daemon running|error during connect/i;
@@ -102,7 +103,7 @@ export class ComposeRunner {
     this.context.recordCompose(record);
     this.finished.next(record);
     if (result.timedOut) {
-      throw new TimeoutError('COMPOSE_TIMEOUT', `docker command timed out after ${timeoutMs} ms`, {
+      throw new TimeoutError(ComposeErrorCode.COMPOSE_TIMEOUT, `docker command timed out after ${timeoutMs} ms`, {
         timeout_ms: timeoutMs,
         command: argv.slice(1, 3).concat(argv.includes('compose') ? lastVerb(argv) : []),
       });
@@ -136,10 +137,12 @@ export function stderrTail(stderr: string): string[] {
 function failureOf(argv: string[], result: ProcessResult): ComposeError | UnavailableError {
   const tail = stderrTail(result.stderr);
   if (DAEMON_DOWN.test(result.stderr)) {
-    return new UnavailableError('DOCKER_UNAVAILABLE', 'The Docker engine is not reachable', { stderr: tail });
+    return new UnavailableError(ComposeErrorCode.DOCKER_UNAVAILABLE, 'The Docker engine is not reachable', {
+      stderr: tail,
+    });
   }
   return new ComposeError(
-    'COMPOSE_FAILED',
+    ComposeErrorCode.COMPOSE_FAILED,
     `docker ${argv.includes('compose') ? 'compose ' : ''}${lastVerb(argv).join(' ')} failed`,
     {
       exit_code: result.exitCode,

@@ -5,6 +5,8 @@ import { Audit } from '../audit/audit.decorator';
 import { NotFoundError } from '../common/errors/app-error';
 import { ConsoleAssets } from './console-assets';
 import { setConsoleHeaders } from './console-headers';
+import { CommonErrorCode } from '../common/errors/error-codes';
+import { ConsoleErrorCode } from './console.errors';
 
 /**
  * Serves the built browser console: the page at `/`, its files under `/console/`. The console's own
@@ -34,7 +36,7 @@ export class ConsoleController {
     if (!asset) {
       throw this.assets.built
         ? notFound()
-        : new NotFoundError('CONSOLE_NOT_BUILT', 'The console is not built: run npm run build');
+        : new NotFoundError(ConsoleErrorCode.CONSOLE_NOT_BUILT, 'The console is not built: run npm run build');
     }
     setConsoleHeaders(res, cache);
     res.type(asset.type).send(asset.body);
@@ -42,5 +44,5 @@ export class ConsoleController {
 }
 
 function notFound(): NotFoundError {
-  return new NotFoundError('ROUTE_NOT_FOUND', 'No such route');
+  return new NotFoundError(CommonErrorCode.ROUTE_NOT_FOUND, 'No such route');
 }

@@ -1,5 +1,6 @@
 import { ValidationError } from '../common/errors/app-error';
 import type { Container, ContainerSpec, ContainerStatus, DiskUsage } from './container.types';
+import { CommonErrorCode } from '../common/errors/error-codes';
 
 export interface PageQuery {
   statuses?: ContainerStatus[];
@@ -67,5 +68,7 @@ function decodeCursor(cursor: string): Key {
   } catch {
     // fall through to the error below
   }
-  throw new ValidationError('INVALID_CURSOR', 'cursor is not one this service issued', { field: 'cursor' });
+  throw new ValidationError(CommonErrorCode.INVALID_CURSOR, 'cursor is not one this service issued', {
+    field: 'cursor',
+  });
 }

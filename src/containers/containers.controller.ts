@@ -14,9 +14,32 @@ import { UpdateContainerDto } from './dto/update-container.dto';
 import { ApiIfMatch, ETAG_HEADER } from './dto/version-headers';
 import { ContainerDto, ContainerPageDto, ContainerStatusDto, DeletedDto, UpdateResultDto } from './dto/responses.dto';
 import type { Page } from './container-page';
+import { ComposeErrorCode } from '../compose/compose.errors';
+import { ContainersErrorCode } from './containers.errors';
+import { CommonErrorCode } from '../common/errors/error-codes';
 
-const VALIDATION =
-  'MISSING_IMAGE, INVALID_IMAGE, INVALID_ENV, INVALID_TAGS, INVALID_CPUS, INVALID_MEMORY, INVALID_PIDS, INVALID_PORT, INVALID_PROTOCOL, INVALID_HOST_IP, DUPLICATE_HOST_PORT, INVALID_COMMAND, UNKNOWN_FIELD, RESOURCE_ABOVE_MAX, IMAGE_NOT_PRESENT, IMAGE_REGISTRY_NOT_ALLOWED, IMAGE_NOT_FOUND';
+const VALIDATION = [
+  ContainersErrorCode.MISSING_IMAGE,
+  ContainersErrorCode.INVALID_IMAGE,
+  ContainersErrorCode.INVALID_ENV,
+  ContainersErrorCode.INVALID_TAGS,
+  ContainersErrorCode.INVALID_RESOURCES,
+  ContainersErrorCode.INVALID_TTL,
+  ContainersErrorCode.INVALID_IDLE_STOP,
+  ContainersErrorCode.INVALID_CPUS,
+  ContainersErrorCode.INVALID_MEMORY,
+  ContainersErrorCode.INVALID_PIDS,
+  ContainersErrorCode.INVALID_PORT,
+  ContainersErrorCode.INVALID_PROTOCOL,
+  ContainersErrorCode.INVALID_HOST_IP,
+  ContainersErrorCode.DUPLICATE_HOST_PORT,
+  ContainersErrorCode.INVALID_COMMAND,
+  CommonErrorCode.UNKNOWN_FIELD,
+  ContainersErrorCode.RESOURCE_ABOVE_MAX,
+  ContainersErrorCode.IMAGE_NOT_PRESENT,
+  ContainersErrorCode.IMAGE_REGISTRY_NOT_ALLOWED,
+  ContainersErrorCode.IMAGE_NOT_FOUND,
+];
 
 @ApiTags('containers')
 @Controller('containers')
@@ -37,10 +60,10 @@ export class ContainersController {
   // finishes that same container.
   @Idempotent({ reserve: () => `c${randomUUID()}` })
   @ApiErrors({
-    400: VALIDATION,
-    409: 'PORT_CONFLICT',
-    500: 'COMPOSE_FAILED, PROJECT_WRITE_FAILED',
-    503: 'DOCKER_UNAVAILABLE',
+    400: [...VALIDATION, ContainersErrorCode.INVALID_PORTS],
+    409: ContainersErrorCode.PORT_CONFLICT,
+    500: [ComposeErrorCode.COMPOSE_FAILED, ContainersErrorCode.PROJECT_WRITE_FAILED],
+    503: ComposeErrorCode.DOCKER_UNAVAILABLE,
   })
   create(@Body() dto: CreateContainerDto, @Reserved() cuid?: string): Promise<Container> {
     return this.creator.create(dto, cuid);
@@ -53,7 +76,16 @@ export class ContainersController {
     summary: 'List containers, filtered and paginated (from the state cache)',
   })
   @ApiOkResponse({ type: ContainerPageDto })
-  @ApiErrors({ 400: 'INVALID_STATUS, INVALID_LIMIT, INVALID_CURSOR, UNKNOWN_FIELD', 503: 'DOCKER_UNAVAILABLE' })
+  @ApiErrors({
+    400: [
+      CommonErrorCode.INVALID_STATUS,
+      ContainersErrorCode.INVALID_TAG,
+      CommonErrorCode.INVALID_LIMIT,
+      CommonErrorCode.INVALID_CURSOR,
+      CommonErrorCode.UNKNOWN_FIELD,
+    ],
+    503: ComposeErrorCode.DOCKER_UNAVAILABLE,
+  })
   list(@Query() query: ListQueryDto): Promise<Page> {
     return this.containers.list(query);
   }
@@ -62,7 +94,7 @@ export class ContainersController {
   @Audit('container.get')
   @ApiOperation({ operationId: 'getContainer', summary: 'One container: its spec and live status' })
   @ApiOkResponse({ type: ContainerDto, headers: ETAG_HEADER })
-  @ApiErrors({ 404: 'CONTAINER_NOT_FOUND', 503: 'DOCKER_UNAVAILABLE' })
+  @ApiErrors({ 404: ContainersErrorCode.CONTAINER_NOT_FOUND, 503: ComposeErrorCode.DOCKER_UNAVAILABLE })
   get(@Param('cuid') cuid: string): Promise<Container> {
     return this.containers.get(cuid);
   }
@@ -74,7 +106,7 @@ export class ContainersController {
     summary: 'Live status, exit code, start/finish times, restarts, OOM',
   })
   @ApiOkResponse({ type: ContainerStatusDto })
-  @ApiErrors({ 404: 'CONTAINER_NOT_FOUND', 503: 'DOCKER_UNAVAILABLE' })
+  @ApiErrors({ 404: ContainersErrorCode.CONTAINER_NOT_FOUND, 503: ComposeErrorCode.DOCKER_UNAVAILABLE })
   status(@Param('cuid') cuid: string): Promise<unknown> {
     return this.containers.status(cuid);
   }
@@ -90,10 +122,10 @@ export class ContainersController {
   @Idempotent()
   @ApiErrors({
     400: VALIDATION,
-    404: 'CONTAINER_NOT_FOUND',
-    409: 'PORT_BIND_FAILED',
-    412: 'PRECONDITION_FAILED',
-    500: 'COMPOSE_FAILED',
+    404: ContainersErrorCode.CONTAINER_NOT_FOUND,
+    409: ContainersErrorCode.PORT_BIND_FAILED,
+    412: ContainersErrorCode.PRECONDITION_FAILED,
+    500: ComposeErrorCode.COMPOSE_FAILED,
   })
   update(
     @Param('cuid') cuid: string,
@@ -110,10 +142,17 @@ export class ContainersController {
   @ApiIfMatch()
   @Idempotent()
   @ApiErrors({
-    400: 'INVALID_PORT, INVALID_PROTOCOL, INVALID_HOST_IP, DUPLICATE_HOST_PORT',
-    404: 'CONTAINER_NOT_FOUND',
-    409: 'PORT_CONFLICT, PORT_BIND_FAILED',
-    412: 'PRECONDITION_FAILED',
+    400: [
+      ContainersErrorCode.INVALID_PORTS,
+      ContainersErrorCode.INVALID_PORT,
+      ContainersErrorCode.INVALID_PROTOCOL,
+      ContainersErrorCode.INVALID_HOST_IP,
+      ContainersErrorCode.DUPLICATE_HOST_PORT,
+      CommonErrorCode.UNKNOWN_FIELD,
+    ],
+    404: ContainersErrorCode.CONTAINER_NOT_FOUND,
+    409: [ContainersErrorCode.PORT_CONFLICT, ContainersErrorCode.PORT_BIND_FAILED],
+    412: ContainersErrorCode.PRECONDITION_FAILED,
   })
   updatePorts(
     @Param('cuid') cuid: string,
@@ -133,7 +172,10 @@ export class ContainersController {
   @ApiOperation({ operationId: 'deleteContainer', summary: 'Remove the container, its project and its files' })
   @ApiOkResponse({ type: DeletedDto })
   @Idempotent()
-  @ApiErrors({ 404: 'CONTAINER_NOT_FOUND', 500: 'COMPOSE_FAILED, PROJECT_DELETE_FAILED' })
+  @ApiErrors({
+    404: ContainersErrorCode.CONTAINER_NOT_FOUND,
+    500: [ComposeErrorCode.COMPOSE_FAILED, ContainersErrorCode.PROJECT_DELETE_FAILED],
+  })
   remove(@Param('cuid') cuid: string): Promise<{ cuid: string; deleted: true }> {
     return this.containers.remove(cuid);
   }

@@ -20,6 +20,7 @@ import { ContainerNetwork } from '../network/container-network';
 import { ProjectStore } from './project-store';
 import { ResourcePolicy } from './resource-policy';
 import { DockerState, StateCache } from './state-cache';
+import { ContainersErrorCode } from './containers.errors';
 
 export interface UpdateResult extends Container {
   /** True when the change was applied to a running container by recreating it. */
@@ -157,7 +158,10 @@ export class ContainersService {
 
   requireSpec(cuid: string): ContainerSpec {
     const spec = isCuid(cuid) ? this.store.get(cuid) : undefined;
-    if (!spec) throw new NotFoundError('CONTAINER_NOT_FOUND', 'Container not found', { cuid: cuid.slice(0, 64) });
+    if (!spec)
+      throw new NotFoundError(ContainersErrorCode.CONTAINER_NOT_FOUND, 'Container not found', {
+        cuid: cuid.slice(0, 64),
+      });
     return spec;
   }
 

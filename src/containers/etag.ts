@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { AppError } from '../common/errors/app-error';
 import type { ContainerSpec } from './container.types';
+import { ContainersErrorCode } from './containers.errors';
 
 /** If-Match named a version that is no longer current: nothing was changed. */
 export class PreconditionFailedError extends AppError {
@@ -25,9 +26,13 @@ export function assertIfMatch(header: string | undefined, spec: ContainerSpec): 
   const listed = header.split(',').map((tag) => tag.trim());
   // Strong comparison (RFC 9110): a weak tag never matches; a bare token is taken as if quoted.
   if (listed.some((tag) => tag === '*' || tag === current || `"${tag}"` === current)) return;
-  throw new PreconditionFailedError('PRECONDITION_FAILED', 'The container changed since the version in If-Match', {
-    etag: current,
-  });
+  throw new PreconditionFailedError(
+    ContainersErrorCode.PRECONDITION_FAILED,
+    'The container changed since the version in If-Match',
+    {
+      etag: current,
+    },
+  );
 }
 
 /** JSON with sorted keys; null and absent members are the same (older compose files lack newer fields). */

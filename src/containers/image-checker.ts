@@ -3,6 +3,7 @@ import { AppConfig } from '../common/config/app-config';
 import { AppError, ValidationError } from '../common/errors/app-error';
 import { ComposeRunner } from '../compose/compose-runner';
 import { registryOf } from './image-registry';
+import { ContainersErrorCode } from './containers.errors';
 
 /**
  * Makes sure an image is on the host before a compose file names it. An image the host lacks is
@@ -24,7 +25,7 @@ export class ImageChecker {
     } catch (err) {
       if (err instanceof AppError && err.status === 503) throw err;
       throw new ValidationError(
-        'IMAGE_NOT_FOUND',
+        ContainersErrorCode.IMAGE_NOT_FOUND,
         `Image "${image}" is not available locally and could not be pulled`,
         { field: 'image', image },
       );
@@ -44,7 +45,7 @@ export class ImageChecker {
     if (policy === 'always') return;
     if (policy === 'never') {
       throw new ValidationError(
-        'IMAGE_NOT_PRESENT',
+        ContainersErrorCode.IMAGE_NOT_PRESENT,
         `Image "${image}" is not present on this host and this service does not pull images`,
         { field: 'image', image, pull_policy: policy },
       );
@@ -52,7 +53,7 @@ export class ImageChecker {
     const registry = registryOf(image);
     if (!this.config.imageRegistriesAllowed.includes(registry)) {
       throw new ValidationError(
-        'IMAGE_REGISTRY_NOT_ALLOWED',
+        ContainersErrorCode.IMAGE_REGISTRY_NOT_ALLOWED,
         `Image "${image}" is not present on this host and registry "${registry}" is not allowed`,
         { field: 'image', image, registry, pull_policy: policy },
       );

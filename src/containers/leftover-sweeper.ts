@@ -5,9 +5,11 @@ import * as path from 'node:path';
 import type { AuditEntry } from '../audit/audit-entry';
 import { AuditLog } from '../audit/audit-log';
 import { IoError } from '../common/errors/app-error';
+import { errnoOf } from '../common/errors/io-failure';
 import { TreeRemover } from '../common/fs/tree-remover';
 import { isoWithOffset } from '../common/time';
 import { ProjectPaths } from '../compose/project-paths';
+import { ContainersErrorCode } from './containers.errors';
 
 const PREFIX = '.deleting-';
 const FIRST_RETRY_MS = 5_000;
@@ -46,8 +48,10 @@ export class LeftoverSweeper implements OnApplicationShutdown {
       await fs.rename(this.paths.dir(cuid), path.join(this.paths.root, name));
       return name;
     } catch (err) {
-      if (errno(err) === 'ENOENT') return null;
-      throw new IoError('PROJECT_DELETE_FAILED', 'Could not remove the container project', { errno: errno(err) });
+      if (errnoOf(err) === 'ENOENT') return null;
+      throw new IoError(ContainersErrorCode.PROJECT_DELETE_FAILED, 'Could not remove the container project', {
+        errno: errnoOf(err),
+      });
     }
   }
 
@@ -67,13 +71,13 @@ export class LeftoverSweeper implements OnApplicationShutdown {
     } catch (err) {
       const failed = (this.attempts.get(name) ?? 0) + 1;
       this.attempts.set(name, failed);
-      this.logger.warn(`could not remove ${name} (attempt ${failed}, ${errno(err)}); will retry`);
+      this.logger.warn(`could not remove ${name} (attempt ${failed}, ${errnoOf(err)}); will retry`);
       this.audit.write(
         entry(name, started, {
           status: 500,
           error: 'io_error',
-          code: 'LEFTOVER_REMOVE_FAILED',
-          errno: errno(err),
+          code: ContainersErrorCode.LEFTOVER_REMOVE_FAILED,
+          errno: errnoOf(err),
           failed_attempts: failed,
         }),
       );
@@ -89,7 +93,7 @@ export class LeftoverSweeper implements OnApplicationShutdown {
     try {
       names = (await fs.readdir(this.paths.root)).filter((n) => n.startsWith(PREFIX));
     } catch (err) {
-      this.logger.warn(`could not list leftovers (${errno(err)}); will retry`);
+      this.logger.warn(`could not list leftovers (${errnoOf(err)}); will retry`);
       this.scheduleRetry();
       return;
     }
@@ -131,9 +135,4 @@ function entry(name: string, started: number, outcome: { status: number; [key: s
     compose: [],
     ...outcome,
   };
-}
-
-function errno(err: unknown): string {
-  const code = (err as { code?: unknown } | null)?.code;
-  return typeof code === 'string' ? code : 'UNKNOWN';
 }

@@ -8,8 +8,17 @@ import { StopQueryDto } from './dto/list-query.dto';
 import { ContainerDto } from './dto/responses.dto';
 import { ETAG_HEADER } from './dto/version-headers';
 import { LifecycleService } from './lifecycle.service';
+import { CommonErrorCode } from '../common/errors/error-codes';
+import { ComposeErrorCode } from '../compose/compose.errors';
+import { ContainersErrorCode } from './containers.errors';
 
-const COMMON = { 404: 'CONTAINER_NOT_FOUND', 408: 'COMPOSE_TIMEOUT', 500: 'COMPOSE_FAILED', 503: 'DOCKER_UNAVAILABLE' };
+const TIMEOUT_ERRORS = [ContainersErrorCode.INVALID_TIMEOUT, CommonErrorCode.UNKNOWN_FIELD];
+const COMMON = {
+  404: ContainersErrorCode.CONTAINER_NOT_FOUND,
+  408: ComposeErrorCode.COMPOSE_TIMEOUT,
+  500: ComposeErrorCode.COMPOSE_FAILED,
+  503: ComposeErrorCode.DOCKER_UNAVAILABLE,
+};
 
 @ApiTags('lifecycle')
 @Controller('containers/:cuid')
@@ -25,7 +34,11 @@ export class LifecycleController {
   })
   @ApiOkResponse({ type: ContainerDto, headers: ETAG_HEADER })
   @Idempotent()
-  @ApiErrors({ ...COMMON, 409: 'PORT_BIND_FAILED', 422: 'BOOT_SCRIPT_MISSING, CONTAINER_PAUSED' })
+  @ApiErrors({
+    ...COMMON,
+    409: ContainersErrorCode.PORT_BIND_FAILED,
+    422: [ContainersErrorCode.BOOT_SCRIPT_MISSING, ContainersErrorCode.CONTAINER_PAUSED],
+  })
   start(@Param('cuid') cuid: string): Promise<Container> {
     return this.lifecycle.run(cuid, 'start');
   }
@@ -39,7 +52,7 @@ export class LifecycleController {
   })
   @ApiOkResponse({ type: ContainerDto, headers: ETAG_HEADER })
   @Idempotent()
-  @ApiErrors({ ...COMMON, 400: 'INVALID_TIMEOUT' })
+  @ApiErrors({ ...COMMON, 400: TIMEOUT_ERRORS })
   stop(@Param('cuid') cuid: string, @Query() query: StopQueryDto, @Body() body: StopQueryDto): Promise<Container> {
     return this.lifecycle.run(cuid, 'stop', body?.timeout ?? query.timeout);
   }
@@ -52,9 +65,9 @@ export class LifecycleController {
   @Idempotent()
   @ApiErrors({
     ...COMMON,
-    400: 'INVALID_TIMEOUT',
-    409: 'PORT_BIND_FAILED',
-    422: 'BOOT_SCRIPT_MISSING, CONTAINER_PAUSED',
+    400: TIMEOUT_ERRORS,
+    409: ContainersErrorCode.PORT_BIND_FAILED,
+    422: [ContainersErrorCode.BOOT_SCRIPT_MISSING, ContainersErrorCode.CONTAINER_PAUSED],
   })
   restart(@Param('cuid') cuid: string, @Query() query: StopQueryDto, @Body() body: StopQueryDto): Promise<Container> {
     return this.lifecycle.run(cuid, 'restart', body?.timeout ?? query.timeout);
@@ -66,7 +79,7 @@ export class LifecycleController {
   @ApiOperation({ operationId: 'pauseContainer', summary: 'Freeze every process of a running container' })
   @ApiOkResponse({ type: ContainerDto, headers: ETAG_HEADER })
   @Idempotent()
-  @ApiErrors({ ...COMMON, 422: 'CONTAINER_NOT_RUNNING' })
+  @ApiErrors({ ...COMMON, 422: ContainersErrorCode.CONTAINER_NOT_RUNNING })
   pause(@Param('cuid') cuid: string): Promise<Container> {
     return this.lifecycle.run(cuid, 'pause');
   }
@@ -77,7 +90,7 @@ export class LifecycleController {
   @ApiOperation({ operationId: 'unpauseContainer', summary: 'Resume a paused container' })
   @ApiOkResponse({ type: ContainerDto, headers: ETAG_HEADER })
   @Idempotent()
-  @ApiErrors({ ...COMMON, 422: 'CONTAINER_NOT_PAUSED' })
+  @ApiErrors({ ...COMMON, 422: ContainersErrorCode.CONTAINER_NOT_PAUSED })
   unpause(@Param('cuid') cuid: string): Promise<Container> {
     return this.lifecycle.run(cuid, 'unpause');
   }

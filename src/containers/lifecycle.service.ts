@@ -11,6 +11,7 @@ import type { Container, ContainerSpec, ContainerStatus } from './container.type
 import { ContainersService } from './containers.service';
 import { asBindFailure } from './port-rules';
 import { StateCache } from './state-cache';
+import { ContainersErrorCode } from './containers.errors';
 
 export type Action = 'start' | 'stop' | 'restart' | 'pause' | 'unpause';
 
@@ -59,13 +60,21 @@ export class LifecycleService {
         return this.start(spec, 'stopped');
       case 'pause':
         if (status !== 'running') {
-          throw new StateError('CONTAINER_NOT_RUNNING', `Cannot pause a container that is ${status}`, { status });
+          throw new StateError(
+            ContainersErrorCode.CONTAINER_NOT_RUNNING,
+            `Cannot pause a container that is ${status}`,
+            { status },
+          );
         }
         await this.compose.run(spec.cuid, ['pause']);
         return 'paused';
       case 'unpause':
         if (status !== 'paused') {
-          throw new StateError('CONTAINER_NOT_PAUSED', `Cannot unpause a container that is ${status}`, { status });
+          throw new StateError(
+            ContainersErrorCode.CONTAINER_NOT_PAUSED,
+            `Cannot unpause a container that is ${status}`,
+            { status },
+          );
         }
         await this.compose.run(spec.cuid, ['unpause']);
         return 'running';
@@ -76,9 +85,13 @@ export class LifecycleService {
     if (status === 'running' || status === 'restarting') return status;
     if (status === 'paused') throw paused('start');
     if (spec.command === null && !(await this.hasBootScript(spec.cuid))) {
-      throw new StateError('BOOT_SCRIPT_MISSING', 'Upload /app/boot.py before starting this container', {
-        path: '/app/boot.py',
-      });
+      throw new StateError(
+        ContainersErrorCode.BOOT_SCRIPT_MISSING,
+        'Upload /app/boot.py before starting this container',
+        {
+          path: '/app/boot.py',
+        },
+      );
     }
     await this.network.ensureReady();
     try {
@@ -112,7 +125,7 @@ export class LifecycleService {
 }
 
 function paused(action: Action): StateError {
-  return new StateError('CONTAINER_PAUSED', `Cannot ${action} a paused container; unpause it first`, {
+  return new StateError(ContainersErrorCode.CONTAINER_PAUSED, `Cannot ${action} a paused container; unpause it first`, {
     status: 'paused',
   });
 }

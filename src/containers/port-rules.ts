@@ -1,6 +1,7 @@
 import { ConflictError, ValidationError } from '../common/errors/app-error';
 import { ComposeError } from '../common/errors/app-error';
 import type { ContainerSpec, PortMapping } from './container.types';
+import { ContainersErrorCode } from './containers.errors';
 
 /**
  * Fills the default protocol and rejects a host port listed twice in one request. A port counts as
@@ -15,7 +16,7 @@ export function normalizePorts(
     if (p.host_ip !== undefined) port.host_ip = p.host_ip;
     const key = `${port.host}/${port.protocol}`;
     if (seen.has(key)) {
-      throw new ValidationError('DUPLICATE_HOST_PORT', `Host port ${key} is listed twice`, {
+      throw new ValidationError(ContainersErrorCode.DUPLICATE_HOST_PORT, `Host port ${key} is listed twice`, {
         field: 'ports',
         port: port.host,
         protocol: port.protocol,
@@ -32,11 +33,15 @@ export function assertNoPortConflict(cuid: string, ports: PortMapping[], others:
     if (other.cuid === cuid) continue;
     for (const p of ports) {
       if (other.ports.some((o) => o.host === p.host && o.protocol === p.protocol)) {
-        throw new ConflictError('PORT_CONFLICT', `Host port ${p.host}/${p.protocol} is used by another container`, {
-          port: p.host,
-          protocol: p.protocol,
-          cuid: other.cuid,
-        });
+        throw new ConflictError(
+          ContainersErrorCode.PORT_CONFLICT,
+          `Host port ${p.host}/${p.protocol} is used by another container`,
+          {
+            port: p.host,
+            protocol: p.protocol,
+            cuid: other.cuid,
+          },
+        );
       }
     }
   }
@@ -51,7 +56,7 @@ export function asBindFailure(err: unknown, ports: PortMapping[]): unknown {
   if (!BIND_FAILURE.test(stderr)) return err;
   const mentioned = [...stderr.matchAll(/:(\d{1,5})\b/g)].map((m) => Number(m[1]));
   const port = ports.find((p) => mentioned.includes(p.host))?.host ?? ports[0]?.host ?? null;
-  return new ConflictError('PORT_BIND_FAILED', `Host port ${port ?? ''} could not be bound`.trim(), {
+  return new ConflictError(ContainersErrorCode.PORT_BIND_FAILED, `Host port ${port ?? ''} could not be bound`.trim(), {
     port,
     stderr: err.details.stderr,
   });

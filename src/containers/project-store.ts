@@ -3,13 +3,14 @@ import { randomBytes } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { AppConfig } from '../common/config/app-config';
-import { IoError } from '../common/errors/app-error';
+import { errnoOf, ioFailure } from '../common/errors/io-failure';
 import { parseComposeFile, renderComposeFile } from './compose-file';
 import { ProjectPaths } from '../compose/project-paths';
 import { isCuid } from './cuid';
 import { compareSpecs } from './container-page';
 import type { ContainerSpec } from './container.types';
 import { LeftoverSweeper } from './leftover-sweeper';
+import { ContainersErrorCode } from './containers.errors';
 
 /**
  * compose-projects/<cuid>/compose.yaml is the single source of truth; this keeps an in-memory copy
@@ -66,7 +67,12 @@ export class ProjectStore {
       await this.writeFile(spec);
     } catch (err) {
       await fs.rm(dir, { recursive: true, force: true });
-      throw ioError('PROJECT_WRITE_FAILED', 'Could not write the container project', err);
+      throw ioFailure(
+        err,
+        ContainersErrorCode.PROJECT_WRITE_FAILED,
+        'Could not write the container project',
+        errnoDetail(err),
+      );
     }
     this.specs.set(spec.cuid, spec);
     this.sortedCache = null;
@@ -76,7 +82,12 @@ export class ProjectStore {
     try {
       await this.writeFile(spec);
     } catch (err) {
-      throw ioError('PROJECT_WRITE_FAILED', 'Could not write the container project', err);
+      throw ioFailure(
+        err,
+        ContainersErrorCode.PROJECT_WRITE_FAILED,
+        'Could not write the container project',
+        errnoDetail(err),
+      );
     }
     this.specs.set(spec.cuid, spec);
     this.sortedCache = null;
@@ -167,7 +178,8 @@ export class ProjectStore {
   }
 }
 
-function ioError(code: string, message: string, err: unknown): IoError {
-  const errno = (err as NodeJS.ErrnoException | null)?.code;
-  return new IoError(code, message, errno ? { errno } : {});
+/** The project tests and clients read `details.errno`, present only when the call had one. */
+function errnoDetail(err: unknown): { errno?: string } {
+  const errno = errnoOf(err);
+  return errno === 'UNKNOWN' ? {} : { errno };
 }

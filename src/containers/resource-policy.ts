@@ -4,6 +4,7 @@ import { ValidationError } from '../common/errors/app-error';
 import { parseMemorySize } from '../common/units';
 import type { Resources } from './container.types';
 import { hostCpuCount } from './dto/spec-rules';
+import { ContainersErrorCode } from './containers.errors';
 
 type Field = keyof Resources;
 const FIELDS: Field[] = ['cpus', 'memory', 'pids'];
@@ -61,7 +62,7 @@ export class ResourcePolicy {
 
 function tooMuch(field: Field, max: number | string): never {
   throw new ValidationError(
-    'RESOURCE_ABOVE_MAX',
+    ContainersErrorCode.RESOURCE_ABOVE_MAX,
     `resources.${field} is above the maximum this service allows (${max})`,
     {
       field: `resources.${field}`,

@@ -5,6 +5,8 @@ import { Audit } from '../audit/audit.decorator';
 import { ApiErrors } from '../common/http/api-errors.decorator';
 import { EventsQueryDto } from './events-query.dto';
 import { EventsService } from './events.service';
+import { CommonErrorCode } from '../common/errors/error-codes';
+import { EventsErrorCode } from './events.errors';
 
 @ApiTags('live')
 @Controller('events')
@@ -27,7 +29,14 @@ export class EventsController {
   @ApiHeader({ name: 'Last-Event-ID', required: false, description: 'Resume after this event id' })
   @ApiProduces('text/event-stream')
   @ApiOkResponse({ description: 'An endless text/event-stream', schema: { type: 'string' } })
-  @ApiErrors({ 400: 'INVALID_EVENT_TYPE, INVALID_CUID, INVALID_SINCE, UNKNOWN_FIELD' })
+  @ApiErrors({
+    400: [
+      EventsErrorCode.INVALID_EVENT_TYPE,
+      CommonErrorCode.INVALID_CUID,
+      CommonErrorCode.INVALID_SINCE,
+      CommonErrorCode.UNKNOWN_FIELD,
+    ],
+  })
   stream(
     @Query() query: EventsQueryDto,
     @Headers('last-event-id') lastEventId: string | undefined,

@@ -20,10 +20,19 @@ import { DownloadService } from './download.service';
 import { DirectoryListingDto, PathQueryDto, UploadResultDto } from './files.dto';
 import { DirectoryListing, ListingService } from './listing.service';
 import { UploadResult, UploadService } from './upload.service';
+import { CommonErrorCode } from '../common/errors/error-codes';
+import { ContainersErrorCode } from '../containers/containers.errors';
+import { FilesErrorCode } from './files.errors';
 
-const PATH_ERRORS = 'INVALID_PATH, NOT_A_DIRECTORY, NOT_A_FILE, UNKNOWN_FIELD';
-const OUTSIDE = 'PATH_OUTSIDE_MOUNT';
-const NOT_FOUND = 'CONTAINER_NOT_FOUND, PATH_NOT_FOUND';
+const PATH_ERRORS = [
+  FilesErrorCode.INVALID_PATH,
+  FilesErrorCode.NOT_A_DIRECTORY,
+  FilesErrorCode.NOT_A_FILE,
+  CommonErrorCode.UNKNOWN_FIELD,
+];
+const OUTSIDE = FilesErrorCode.PATH_OUTSIDE_MOUNT;
+const IO_ERRORS = [FilesErrorCode.MOUNT_UNAVAILABLE, FilesErrorCode.FILE_IO_FAILED];
+const NOT_FOUND = [ContainersErrorCode.CONTAINER_NOT_FOUND, FilesErrorCode.PATH_NOT_FOUND];
 /**
  * The body is the raw zip (as every example of the guide sends it). Not multipart: nothing here
  * parses it, and a form is what a page of another site can post without a preflight.
@@ -56,15 +65,30 @@ export class FilesController {
   // A repeat is compared by a digest of its body, taken while the body streams (never buffered).
   @Idempotent({ streamedBody: true })
   @ApiErrors({
-    400:
-      'ZIP_CORRUPT, ZIP_UNSAFE_ENTRY, ZIP_SYMLINK_ENTRY, ZIP_NAME_TOO_LONG, ZIP_PATH_CLASH, ZIP_ENCRYPTED, ' +
-      `ZIP_UNSUPPORTED_METHOD, ${PATH_ERRORS}`,
+    400: [
+      FilesErrorCode.ZIP_CORRUPT,
+      FilesErrorCode.ZIP_UNSAFE_ENTRY,
+      FilesErrorCode.ZIP_SYMLINK_ENTRY,
+      FilesErrorCode.ZIP_NAME_TOO_LONG,
+      FilesErrorCode.ZIP_PATH_CLASH,
+      FilesErrorCode.ZIP_ENCRYPTED,
+      FilesErrorCode.ZIP_UNSUPPORTED_METHOD,
+      FilesErrorCode.ZIP_PATH_TOO_DEEP,
+      FilesErrorCode.EMPTY_BODY,
+      CommonErrorCode.UPLOAD_ABORTED,
+      ...PATH_ERRORS,
+    ],
     403: OUTSIDE,
-    404: 'CONTAINER_NOT_FOUND',
-    408: 'UPLOAD_TIMEOUT',
-    413: 'PAYLOAD_TOO_LARGE, ZIP_TOO_LARGE, ZIP_TOO_MANY_ENTRIES, ZIP_RATIO_EXCEEDED',
-    415: 'UNSUPPORTED_MEDIA_TYPE',
-    500: 'MOUNT_UNAVAILABLE, FILE_IO_FAILED',
+    404: ContainersErrorCode.CONTAINER_NOT_FOUND,
+    408: CommonErrorCode.UPLOAD_TIMEOUT,
+    413: [
+      CommonErrorCode.PAYLOAD_TOO_LARGE,
+      FilesErrorCode.ZIP_TOO_LARGE,
+      FilesErrorCode.ZIP_TOO_MANY_ENTRIES,
+      FilesErrorCode.ZIP_RATIO_EXCEEDED,
+    ],
+    415: CommonErrorCode.UNSUPPORTED_MEDIA_TYPE,
+    500: IO_ERRORS,
   })
   upload(@Param('cuid') cuid: string, @Query() query: PathQueryDto, @Req() req: Request): Promise<UploadResult> {
     return this.uploads.upload(cuid, query.path, req);
@@ -77,7 +101,13 @@ export class FilesController {
   @ApiProduces('application/octet-stream')
   @ApiOkResponse({ description: 'The file', schema: { type: 'string', format: 'binary' } })
   @ApiResponse({ status: 206, description: 'The requested range', schema: { type: 'string', format: 'binary' } })
-  @ApiErrors({ 400: `PATH_REQUIRED, ${PATH_ERRORS}`, 403: OUTSIDE, 404: NOT_FOUND, 416: 'RANGE_NOT_SATISFIABLE' })
+  @ApiErrors({
+    400: [FilesErrorCode.PATH_REQUIRED, ...PATH_ERRORS],
+    403: OUTSIDE,
+    404: NOT_FOUND,
+    416: FilesErrorCode.RANGE_NOT_SATISFIABLE,
+    500: IO_ERRORS,
+  })
   download(
     @Param('cuid') cuid: string,
     @Query() query: PathQueryDto,
@@ -96,7 +126,7 @@ export class FilesController {
   @ApiQuery({ name: 'path', required: false, description: 'Directory relative to /app; default /app itself' })
   @ApiProduces('application/zip')
   @ApiOkResponse({ description: 'The zip', schema: { type: 'string', format: 'binary' } })
-  @ApiErrors({ 400: PATH_ERRORS, 403: OUTSIDE, 404: NOT_FOUND })
+  @ApiErrors({ 400: [...PATH_ERRORS, FilesErrorCode.PATH_TOO_DEEP], 403: OUTSIDE, 404: NOT_FOUND, 500: IO_ERRORS })
   downloadZip(@Param('cuid') cuid: string, @Query() query: PathQueryDto, @Res() res: Response): Promise<void> {
     return this.archives.downloadZip(cuid, query.path, res);
   }
@@ -106,7 +136,7 @@ export class FilesController {
   @ApiOperation({ operationId: 'listFiles', summary: 'List one directory of /app' })
   @ApiQuery({ name: 'path', required: false, description: 'Directory relative to /app; default /app itself' })
   @ApiOkResponse({ type: DirectoryListingDto })
-  @ApiErrors({ 400: PATH_ERRORS, 403: OUTSIDE, 404: NOT_FOUND })
+  @ApiErrors({ 400: PATH_ERRORS, 403: OUTSIDE, 404: NOT_FOUND, 500: IO_ERRORS })
   list(@Param('cuid') cuid: string, @Query() query: PathQueryDto): Promise<DirectoryListing> {
     return this.listings.list(cuid, query.path);
   }

@@ -2,12 +2,13 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsOptional, IsString, MaxLength } from 'class-validator';
 import type { DirectoryEntry, DirectoryListing, EntryType } from './listing.service';
 import type { UploadResult } from './upload.service';
+import { FilesErrorCode } from './files.errors';
 
 export class PathQueryDto {
   @ApiPropertyOptional({ description: 'Path relative to /app; "/"-separated, no "..", not absolute' })
   @IsOptional()
-  @IsString({ context: { code: 'INVALID_PATH' } })
-  @MaxLength(4096, { context: { code: 'INVALID_PATH' } })
+  @IsString({ context: { code: FilesErrorCode.INVALID_PATH } })
+  @MaxLength(4096, { context: { code: FilesErrorCode.INVALID_PATH } })
   path?: string;
 }
 

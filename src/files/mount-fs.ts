@@ -2,7 +2,9 @@ import { Injectable } from '@nestjs/common';
 import { constants as C, Stats } from 'node:fs';
 import { FileHandle, lstat, open, readdir, rename } from 'node:fs/promises';
 import { AppError, ForbiddenPathError, IoError, NotFoundError, ValidationError } from '../common/errors/app-error';
+import { errnoOf, ioFailure as failedIo } from '../common/errors/io-failure';
 import { displayPath } from './path-confinement';
+import { FilesErrorCode } from './files.errors';
 
 const DIR_FLAGS = C.O_RDONLY | C.O_DIRECTORY | C.O_NOFOLLOW;
 // O_NONBLOCK: opening a FIFO the container planted must not park a libuv thread waiting for a writer.
@@ -44,8 +46,8 @@ export class MountFs {
     try {
       return new MountDir(await open(hostDir, DIR_FLAGS), []);
     } catch (err) {
-      throw new IoError('MOUNT_UNAVAILABLE', "The container's /app directory is missing or unreadable", {
-        reason: errno(err),
+      throw new IoError(FilesErrorCode.MOUNT_UNAVAILABLE, "The container's /app directory is missing or unreadable", {
+        reason: errnoOf(err),
       });
     }
   }
@@ -96,7 +98,7 @@ export class MountFs {
     try {
       return await lstat(parent.child(name));
     } catch (err) {
-      if (errno(err) === 'ENOENT') return null;
+      if (errnoOf(err) === 'ENOENT') return null;
       throw ioFailure(err, 'lstat');
     }
   }
@@ -135,9 +137,9 @@ export class MountFs {
     wanted: 'file' | 'directory',
   ): Promise<AppError> {
     const segments = [...parent.segments, name];
-    switch (errno(err)) {
+    switch (errnoOf(err)) {
       case 'ENOENT':
-        return new NotFoundError('PATH_NOT_FOUND', `No such file or directory: ${displayPath(segments)}`, {
+        return new NotFoundError(FilesErrorCode.PATH_NOT_FOUND, `No such file or directory: ${displayPath(segments)}`, {
           path: displayPath(segments),
         });
       case 'ELOOP':
@@ -153,13 +155,17 @@ export class MountFs {
 }
 
 export function outsideMount(segments: readonly string[]): ForbiddenPathError {
-  return new ForbiddenPathError('PATH_OUTSIDE_MOUNT', `Refusing to follow a symlink: ${displayPath(segments)}`, {
-    path: displayPath(segments),
-  });
+  return new ForbiddenPathError(
+    FilesErrorCode.PATH_OUTSIDE_MOUNT,
+    `Refusing to follow a symlink: ${displayPath(segments)}`,
+    {
+      path: displayPath(segments),
+    },
+  );
 }
 
 export function notA(wanted: 'file' | 'directory', segments: readonly string[]): ValidationError {
-  const code = wanted === 'file' ? 'NOT_A_FILE' : 'NOT_A_DIRECTORY';
+  const code = wanted === 'file' ? FilesErrorCode.NOT_A_FILE : FilesErrorCode.NOT_A_DIRECTORY;
   return new ValidationError(code, `Not a ${wanted}: ${displayPath(segments)}`, { path: displayPath(segments) });
 }
 
@@ -173,13 +179,7 @@ export async function openOrSkip<T>(open: () => Promise<T>): Promise<T | undefin
   }
 }
 
+/** A failed call on the mount: only the operation and errno are reported, never a host path. */
 export function ioFailure(err: unknown, op: string): AppError {
-  if (err instanceof AppError) return err;
-  // The message must not carry host paths, so only the operation and errno are reported.
-  return new IoError('FILE_IO_FAILED', `File operation failed (${op})`, { op, reason: errno(err) });
-}
-
-export function errno(err: unknown): string {
-  const code = (err as { code?: unknown } | null)?.code;
-  return typeof code === 'string' ? code : 'UNKNOWN';
+  return failedIo(err, FilesErrorCode.FILE_IO_FAILED, `File operation failed (${op})`, { op, reason: errnoOf(err) });
 }

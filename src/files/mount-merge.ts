@@ -5,6 +5,7 @@ import * as path from 'node:path';
 import { ValidationError } from '../common/errors/app-error';
 import { MountDir, MountFs, notA, outsideMount } from './mount-fs';
 import { displayPath } from './path-confinement';
+import { FilesErrorCode } from './files.errors';
 
 /**
  * Moves an extracted staging tree into the mount: new top-level names and new subtrees are single
@@ -67,7 +68,7 @@ export class MountMerger {
 function clash(segments: readonly string[], uploadingDirectory: boolean): ValidationError {
   const [what, there] = uploadingDirectory ? ['a directory', 'a file'] : ['a file', 'a directory'];
   return new ValidationError(
-    'ZIP_PATH_CLASH',
+    FilesErrorCode.ZIP_PATH_CLASH,
     `The archive has ${what} where /app has ${there}: ${displayPath(segments)}`,
     {
       path: displayPath(segments),

@@ -1,5 +1,6 @@
 import * as path from 'node:path';
 import { ForbiddenPathError, ValidationError } from '../common/errors/app-error';
+import { FilesErrorCode } from './files.errors';
 
 /** Linux limits: one name (NAME_MAX) and a whole relative path, leaving room for the host prefix. */
 export const MAX_NAME_BYTES = 255;
@@ -27,17 +28,19 @@ export function isZippableName(name: string): boolean {
  */
 export function parseMountPath(raw: string | undefined): string[] {
   if (raw === undefined || raw === '') return [];
-  if (hasControlChars(raw)) throw new ValidationError('INVALID_PATH', 'Path contains control characters');
-  if (raw.includes('\\')) throw new ValidationError('INVALID_PATH', 'Path must use "/" separators');
+  if (hasControlChars(raw)) throw new ValidationError(FilesErrorCode.INVALID_PATH, 'Path contains control characters');
+  if (raw.includes('\\')) throw new ValidationError(FilesErrorCode.INVALID_PATH, 'Path must use "/" separators');
   if (raw.startsWith('/') || /^[A-Za-z]:/.test(raw)) {
-    throw new ForbiddenPathError('PATH_OUTSIDE_MOUNT', 'Path must be relative to /app', { path: shown(raw) });
+    throw new ForbiddenPathError(FilesErrorCode.PATH_OUTSIDE_MOUNT, 'Path must be relative to /app', {
+      path: shown(raw),
+    });
   }
   const segments = raw.split('/').filter((s) => s !== '' && s !== '.');
   if (segments.includes('..')) {
-    throw new ForbiddenPathError('PATH_OUTSIDE_MOUNT', 'Path must not contain ".."', { path: shown(raw) });
+    throw new ForbiddenPathError(FilesErrorCode.PATH_OUTSIDE_MOUNT, 'Path must not contain ".."', { path: shown(raw) });
   }
   if (Buffer.byteLength(raw) > MAX_RELATIVE_PATH_BYTES || segments.some((s) => Buffer.byteLength(s) > MAX_NAME_BYTES)) {
-    throw new ValidationError('INVALID_PATH', 'Path is too long');
+    throw new ValidationError(FilesErrorCode.INVALID_PATH, 'Path is too long');
   }
   return segments;
 }
@@ -57,7 +60,9 @@ export function confinedJoin(root: string, segments: readonly string[]): string 
   const target = path.resolve(base, ...segments);
   const rel = path.relative(base, target);
   if (rel === '..' || rel.startsWith(`..${path.sep}`) || path.isAbsolute(rel) || (rel === '' && segments.length > 0)) {
-    throw new ForbiddenPathError('PATH_OUTSIDE_MOUNT', 'Path leaves its root', { path: shown(segments.join('/')) });
+    throw new ForbiddenPathError(FilesErrorCode.PATH_OUTSIDE_MOUNT, 'Path leaves its root', {
+      path: shown(segments.join('/')),
+    });
   }
   return target;
 }

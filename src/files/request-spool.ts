@@ -3,6 +3,8 @@ import type { IncomingMessage } from 'node:http';
 import type { Writable } from 'node:stream';
 import { PayloadTooLargeError, TimeoutError, ValidationError } from '../common/errors/app-error';
 import { ioFailure } from './mount-fs';
+import { CommonErrorCode } from '../common/errors/error-codes';
+import { FilesErrorCode } from './files.errors';
 
 /** A client that sends nothing for this long is gone; without it a stalled upload would hold a staging file forever. */
 export const UPLOAD_IDLE_TIMEOUT_MS = 60_000;
@@ -23,7 +25,8 @@ export function spoolRequest(
   options: { idleMs?: number; tap?: Writable } = {},
 ): Promise<number> {
   const { idleMs = UPLOAD_IDLE_TIMEOUT_MS, tap } = options;
-  if (req.readableEnded) return Promise.reject(new ValidationError('EMPTY_BODY', 'The request body was already read'));
+  if (req.readableEnded)
+    return Promise.reject(new ValidationError(FilesErrorCode.EMPTY_BODY, 'The request body was already read'));
   const declared = Number(req.headers['content-length']);
   if (Number.isFinite(declared) && declared > maxBytes) {
     req.resume();
@@ -38,7 +41,10 @@ export function spoolRequest(
       behind -= 1;
       if (behind === 0 && !settled) req.resume();
     };
-    const timer = setTimeout(() => fail(new TimeoutError('UPLOAD_TIMEOUT', 'The upload stalled')), idleMs);
+    const timer = setTimeout(
+      () => fail(new TimeoutError(CommonErrorCode.UPLOAD_TIMEOUT, 'The upload stalled')),
+      idleMs,
+    );
     const onData = (chunk: Buffer): void => {
       timer.refresh();
       bytes += chunk.length;
@@ -57,7 +63,7 @@ export function spoolRequest(
     };
     const onClose = (): void => {
       if (!req.complete && !req.readableEnded)
-        fail(new ValidationError('UPLOAD_ABORTED', 'The client closed the upload before it ended'));
+        fail(new ValidationError(CommonErrorCode.UPLOAD_ABORTED, 'The client closed the upload before it ended'));
     };
     const fail = (err: Error): void => {
       if (settled) return;
@@ -77,12 +83,12 @@ export function spoolRequest(
       resolve(bytes);
     });
     req.on('data', onData).on('end', onEnd).on('close', onClose);
-    req.on('error', () => fail(new ValidationError('UPLOAD_ABORTED', 'The upload connection failed')));
+    req.on('error', () => fail(new ValidationError(CommonErrorCode.UPLOAD_ABORTED, 'The upload connection failed')));
   });
 }
 
 function bodyTooLarge(limit: number): PayloadTooLargeError {
-  return new PayloadTooLargeError('PAYLOAD_TOO_LARGE', `The upload is larger than ${limit} bytes`, {
+  return new PayloadTooLargeError(CommonErrorCode.PAYLOAD_TOO_LARGE, `The upload is larger than ${limit} bytes`, {
     limit_bytes: limit,
   });
 }

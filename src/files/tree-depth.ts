@@ -1,10 +1,11 @@
 import { ValidationError } from '../common/errors/app-error';
 import { MountDir, MountFs, openOrSkip } from './mount-fs';
 import { displayPath, isZippableName } from './path-confinement';
+import { FilesErrorCode } from './files.errors';
 
 export function pathTooDeep(dir: MountDir, maxDepth: number): ValidationError {
   return new ValidationError(
-    'PATH_TOO_DEEP',
+    FilesErrorCode.PATH_TOO_DEEP,
     `Directories nest more than ${maxDepth} levels below ${displayPath(dir.segments)}; download a subdirectory`,
     { path: displayPath(dir.segments), max_depth: maxDepth },
   );

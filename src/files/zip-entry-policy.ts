@@ -11,6 +11,8 @@ import {
   UploadLimits,
 } from './zip-limits';
 import { ZipRecord } from './zip-record';
+import { FilesErrorCode } from './files.errors';
+import type { ErrorCode } from '../common/errors/error-codes';
 
 export interface PlannedFile {
   record: ZipRecord;
@@ -61,9 +63,9 @@ export async function planExtraction(
     const type = entryType(record, name);
     const node = tree.add(components, type, name);
     if (type === 'directory') continue;
-    if (record.flags & 0x41) throw unsafe('ZIP_ENCRYPTED', name, 'Encrypted entries are not supported');
+    if (record.flags & 0x41) throw unsafe(FilesErrorCode.ZIP_ENCRYPTED, name, 'Encrypted entries are not supported');
     if (!SUPPORTED_METHODS.has(record.method)) {
-      throw unsafe('ZIP_UNSUPPORTED_METHOD', name, `Compression method ${record.method} is not supported`);
+      throw unsafe(FilesErrorCode.ZIP_UNSUPPORTED_METHOD, name, `Compression method ${record.method} is not supported`);
     }
     declared += record.uncompressedSize;
     if (declared > limits.maxUncompressedBytes) throw tooLarge(limits.maxUncompressedBytes);
@@ -79,14 +81,16 @@ export async function planExtraction(
 /** An entry's checked name, and its components (a trailing `/` marks a directory and is not one). */
 export function checkedEntry(record: Pick<ZipRecord, 'name' | 'index'>): { name: string; components: string[] } {
   const name = record.name;
-  if (name === null) throw unsafe('ZIP_UNSAFE_ENTRY', `#${record.index}`, 'Entry name is not valid UTF-8');
-  if (hasControlChars(name)) throw unsafe('ZIP_UNSAFE_ENTRY', name, 'Entry name contains NUL or control characters');
-  if (name.includes('\\')) throw unsafe('ZIP_UNSAFE_ENTRY', name, 'Entry name contains a backslash');
-  if (name.startsWith('/')) throw unsafe('ZIP_UNSAFE_ENTRY', name, 'Entry name is an absolute path');
-  if (/^[A-Za-z]:/.test(name)) throw unsafe('ZIP_UNSAFE_ENTRY', name, 'Entry name starts with a drive letter');
+  if (name === null) throw unsafe(FilesErrorCode.ZIP_UNSAFE_ENTRY, `#${record.index}`, 'Entry name is not valid UTF-8');
+  if (hasControlChars(name))
+    throw unsafe(FilesErrorCode.ZIP_UNSAFE_ENTRY, name, 'Entry name contains NUL or control characters');
+  if (name.includes('\\')) throw unsafe(FilesErrorCode.ZIP_UNSAFE_ENTRY, name, 'Entry name contains a backslash');
+  if (name.startsWith('/')) throw unsafe(FilesErrorCode.ZIP_UNSAFE_ENTRY, name, 'Entry name is an absolute path');
+  if (/^[A-Za-z]:/.test(name))
+    throw unsafe(FilesErrorCode.ZIP_UNSAFE_ENTRY, name, 'Entry name starts with a drive letter');
   const components = splitName(name);
   if (components.length === 0 || components.some((s) => s === '' || s === '.' || s === '..')) {
-    throw unsafe('ZIP_UNSAFE_ENTRY', name, 'Entry name has an empty, "." or ".." component');
+    throw unsafe(FilesErrorCode.ZIP_UNSAFE_ENTRY, name, 'Entry name has an empty, "." or ".." component');
   }
   if (components.some((s) => Buffer.byteLength(s) > MAX_NAME_BYTES)) throw nameTooLong(name);
   return { name, components };
@@ -101,10 +105,10 @@ function splitName(name: string): string[] {
 function entryType(record: ZipRecord, name: string): EntryKind {
   const unixType = unixMode(record) & S_IFMT;
   if (unixType === S_IFLNK) {
-    throw unsafe('ZIP_SYMLINK_ENTRY', name, 'Symlink entries are not allowed');
+    throw unsafe(FilesErrorCode.ZIP_SYMLINK_ENTRY, name, 'Symlink entries are not allowed');
   }
   if (unixType !== 0 && unixType !== S_IFREG && unixType !== S_IFDIR) {
-    throw unsafe('ZIP_UNSAFE_ENTRY', name, 'Device, FIFO and socket entries are not allowed');
+    throw unsafe(FilesErrorCode.ZIP_UNSAFE_ENTRY, name, 'Device, FIFO and socket entries are not allowed');
   }
   const dosDirectory = record.madeBy >> 8 === 0 && (record.externalAttributes & MSDOS_DIRECTORY) !== 0;
   return name.endsWith('/') || unixType === S_IFDIR || dosDirectory ? 'directory' : 'file';
@@ -119,12 +123,12 @@ function isExecutable(record: ZipRecord): boolean {
 }
 
 function nameTooLong(name: string): ValidationError {
-  return new ValidationError('ZIP_NAME_TOO_LONG', 'An entry name is too long', {
+  return new ValidationError(FilesErrorCode.ZIP_NAME_TOO_LONG, 'An entry name is too long', {
     entry: name.slice(0, 128),
     max_name_bytes: MAX_NAME_BYTES,
   });
 }
 
-function unsafe(code: string, name: string, message: string): ValidationError {
+function unsafe(code: ErrorCode, name: string, message: string): ValidationError {
   return new ValidationError(code, `${message}: ${JSON.stringify(name.slice(0, 128))}`, { entry: name.slice(0, 128) });
 }

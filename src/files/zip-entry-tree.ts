@@ -1,5 +1,6 @@
 import { ValidationError } from '../common/errors/app-error';
 import { tooManyEntries, UploadLimits } from './zip-limits';
+import { FilesErrorCode } from './files.errors';
 
 export type EntryKind = 'file' | 'directory';
 
@@ -108,14 +109,18 @@ function shown(name: string): string {
 
 function clash(name: string, segments: readonly string[]): ValidationError {
   const key = shown(segments.join('/'));
-  return new ValidationError('ZIP_PATH_CLASH', `"${key}" appears in the archive twice, or as both file and directory`, {
-    entry: shown(name),
-    path: key,
-  });
+  return new ValidationError(
+    FilesErrorCode.ZIP_PATH_CLASH,
+    `"${key}" appears in the archive twice, or as both file and directory`,
+    {
+      entry: shown(name),
+      path: key,
+    },
+  );
 }
 
 function tooDeep(name: string, depth: number, limit: number): ValidationError {
-  return new ValidationError('ZIP_PATH_TOO_DEEP', `An entry's path has more than ${limit} components`, {
+  return new ValidationError(FilesErrorCode.ZIP_PATH_TOO_DEEP, `An entry's path has more than ${limit} components`, {
     entry: shown(name),
     depth,
     max_depth: limit,
@@ -123,7 +128,7 @@ function tooDeep(name: string, depth: number, limit: number): ValidationError {
 }
 
 export function pathTooLong(name: string, limit: number): ValidationError {
-  return new ValidationError('ZIP_NAME_TOO_LONG', 'An entry name is too long', {
+  return new ValidationError(FilesErrorCode.ZIP_NAME_TOO_LONG, 'An entry name is too long', {
     entry: shown(name),
     max_path_bytes: limit,
   });

@@ -1,8 +1,9 @@
 import { AppError, ValidationError } from '../common/errors/app-error';
 import { ioFailure } from './mount-fs';
+import { FilesErrorCode } from './files.errors';
 
 export function zipCorrupt(reason: string, details: Record<string, unknown> = {}): ValidationError {
-  return new ValidationError('ZIP_CORRUPT', 'The archive is truncated or corrupt', { reason, ...details });
+  return new ValidationError(FilesErrorCode.ZIP_CORRUPT, 'The archive is truncated or corrupt', { reason, ...details });
 }
 
 /**

@@ -3,6 +3,7 @@ import { crc32 } from 'node:zlib';
 import { PayloadTooLargeError } from '../common/errors/app-error';
 import { zipCorrupt } from './zip-errors';
 import { EntryFacts } from './zip-record';
+import { FilesErrorCode } from './files.errors';
 
 export interface UploadLimits {
   maxBytes: number;
@@ -29,20 +30,20 @@ export function ratioCeiling(compressedSize: number, maxRatio: number): number {
 
 export function tooManyEntries(count: number, limit: number): PayloadTooLargeError {
   return new PayloadTooLargeError(
-    'ZIP_TOO_MANY_ENTRIES',
+    FilesErrorCode.ZIP_TOO_MANY_ENTRIES,
     `The archive has more than ${limit} entries (directories its names imply included)`,
     { limit, entries: count },
   );
 }
 
 export function tooLarge(limit: number): PayloadTooLargeError {
-  return new PayloadTooLargeError('ZIP_TOO_LARGE', `The archive expands to more than ${limit} bytes`, {
+  return new PayloadTooLargeError(FilesErrorCode.ZIP_TOO_LARGE, `The archive expands to more than ${limit} bytes`, {
     limit_bytes: limit,
   });
 }
 
 export function ratioExceeded(entry: string, limit: number): PayloadTooLargeError {
-  return new PayloadTooLargeError('ZIP_RATIO_EXCEEDED', `Entry "${entry}" expands more than ${limit}:1`, {
+  return new PayloadTooLargeError(FilesErrorCode.ZIP_RATIO_EXCEEDED, `Entry "${entry}" expands more than ${limit}:1`, {
     entry,
     scope: 'entry',
     max_ratio: limit,
@@ -51,7 +52,7 @@ export function ratioExceeded(entry: string, limit: number): PayloadTooLargeErro
 
 /** The same code as one entry's: many entries, each within the limit, that add up to a bomb. */
 export function archiveRatioExceeded(limit: number): PayloadTooLargeError {
-  return new PayloadTooLargeError('ZIP_RATIO_EXCEEDED', `The archive expands more than ${limit}:1`, {
+  return new PayloadTooLargeError(FilesErrorCode.ZIP_RATIO_EXCEEDED, `The archive expands more than ${limit}:1`, {
     scope: 'archive',
     max_ratio: limit,
   });

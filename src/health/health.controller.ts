@@ -3,6 +3,7 @@ import { ApiOkResponse, ApiOperation, ApiProperty, ApiTags } from '@nestjs/swagg
 import { Audit } from '../audit/audit.decorator';
 import { ApiErrors } from '../common/http/api-errors.decorator';
 import { Health, HealthService } from './health.service';
+import { ComposeErrorCode } from '../compose/compose.errors';
 
 class HealthDto implements Health {
   @ApiProperty({ enum: ['ok'] }) status!: 'ok';
@@ -20,7 +21,7 @@ export class HealthController {
   @Audit('health.check')
   @ApiOperation({ operationId: 'getHealth', summary: 'Service, Compose and Docker engine health' })
   @ApiOkResponse({ type: HealthDto })
-  @ApiErrors({ 503: 'DOCKER_UNAVAILABLE' })
+  @ApiErrors({ 503: ComposeErrorCode.DOCKER_UNAVAILABLE })
   check(): Promise<Health> {
     return this.health.check();
   }

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { AppError, UnavailableError } from '../common/errors/app-error';
 import { ComposeRunner } from '../compose/compose-runner';
+import { ComposeErrorCode } from '../compose/compose.errors';
 
 const PROBE_TIMEOUT_MS = 4_000;
 
@@ -39,7 +40,7 @@ export class HealthService {
       return (await run(args, { timeoutMs: PROBE_TIMEOUT_MS })).stdout.trim();
     } catch (err) {
       const stderr = err instanceof AppError ? err.details.stderr : undefined;
-      throw new UnavailableError('DOCKER_UNAVAILABLE', 'The Docker engine is not reachable', {
+      throw new UnavailableError(ComposeErrorCode.DOCKER_UNAVAILABLE, 'The Docker engine is not reachable', {
         ...(stderr ? { stderr } : {}),
         ...(err instanceof AppError ? { cause: err.code } : {}),
       });

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import { PayloadTooLargeError, TimeoutError, ValidationError } from '../common/errors/app-error';
+import { CommonErrorCode } from '../common/errors/error-codes';
 
 /**
  * SHA-256 of a request body, computed from the chunks as whoever reads the body consumes them; the
@@ -37,13 +38,16 @@ export class BodyDigest {
     if (req.readableEnded) return Promise.resolve();
     return new Promise((resolve, reject) => {
       let bytes = 0;
-      const timer = setTimeout(() => done(new TimeoutError('UPLOAD_TIMEOUT', 'The upload stalled')), idleMs);
+      const timer = setTimeout(
+        () => done(new TimeoutError(CommonErrorCode.UPLOAD_TIMEOUT, 'The upload stalled')),
+        idleMs,
+      );
       const onData = (chunk: Buffer): void => {
         timer.refresh();
         bytes += chunk.length;
         if (bytes > maxBytes) {
           done(
-            new PayloadTooLargeError('PAYLOAD_TOO_LARGE', `The upload is larger than ${maxBytes} bytes`, {
+            new PayloadTooLargeError(CommonErrorCode.PAYLOAD_TOO_LARGE, `The upload is larger than ${maxBytes} bytes`, {
               limit_bytes: maxBytes,
             }),
           );
@@ -52,7 +56,7 @@ export class BodyDigest {
       const onEnd = (): void => done();
       const onClose = (): void => {
         if (!req.readableEnded)
-          done(new ValidationError('UPLOAD_ABORTED', 'The client closed the upload before it ended'));
+          done(new ValidationError(CommonErrorCode.UPLOAD_ABORTED, 'The client closed the upload before it ended'));
       };
       const done = (err?: Error): void => {
         clearTimeout(timer);

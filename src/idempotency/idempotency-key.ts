@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { ValidationError } from '../common/errors/app-error';
+import { IdempotencyErrorCode } from './idempotency.errors';
 
 export const IDEMPOTENCY_KEY_HEADER = 'idempotency-key';
 export const REPLAYED_HEADER = 'Idempotency-Replayed';
@@ -12,10 +13,14 @@ export function idempotencyKeyOf(header: string | string[] | undefined): string 
   if (header === undefined) return undefined;
   const value = Array.isArray(header) ? header.join(', ') : header;
   if (!KEY.test(value)) {
-    throw new ValidationError('INVALID_IDEMPOTENCY_KEY', 'Idempotency-Key must be 1 to 255 printable characters', {
-      header: 'Idempotency-Key',
-      length: value.length,
-    });
+    throw new ValidationError(
+      IdempotencyErrorCode.INVALID_IDEMPOTENCY_KEY,
+      'Idempotency-Key must be 1 to 255 printable characters',
+      {
+        header: 'Idempotency-Key',
+        length: value.length,
+      },
+    );
   }
   return value;
 }

@@ -7,7 +7,7 @@ import { toAppError } from '../common/errors/to-app-error';
 import { stateOf } from '../common/http/request-state';
 import { BodyDigest } from './body-digest';
 import { fingerprintOf, jsonBodyDigest, REPLAYED_HEADER } from './idempotency-key';
-import { KeyInProgressError, KeyReusedError } from './idempotency.errors';
+import { IdempotencyErrorCode, KeyInProgressError, KeyReusedError } from './idempotency.errors';
 import type { IdempotentOptions } from './idempotent.decorator';
 import { setReserved } from './idempotent.decorator';
 import { InflightKeys } from './inflight-keys';
@@ -171,7 +171,10 @@ export class IdempotentRequests {
       return this.store.claim(request);
     } catch (err) {
       this.logger.error(`idempotency store failed: ${(err as Error).message}`);
-      throw new IoError('IDEMPOTENCY_STORE_FAILED', 'Could not read or write the Idempotency-Key store');
+      throw new IoError(
+        IdempotencyErrorCode.IDEMPOTENCY_STORE_FAILED,
+        'Could not read or write the Idempotency-Key store',
+      );
     }
   }
 }

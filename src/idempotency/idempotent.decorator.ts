@@ -1,7 +1,9 @@
 import { applyDecorators, createParamDecorator, ExecutionContext, SetMetadata } from '@nestjs/common';
 import { ApiHeader } from '@nestjs/swagger';
 import type { Request } from 'express';
+import { ApiErrorCodes, codeList, describeCodes } from '../common/http/api-errors.decorator';
 import { ErrorBodyDto } from '../common/http/error-body.dto';
+import { IdempotencyErrorCode } from './idempotency.errors';
 
 export const IDEMPOTENT = 'idempotency:options';
 
@@ -29,9 +31,10 @@ export function Idempotent(options: IdempotentOptions = {}): MethodDecorator {
         'after IDEMPOTENCY_TTL_S (default 24 h).',
     }),
     addErrorCodes({
-      400: 'INVALID_IDEMPOTENCY_KEY',
-      409: 'IDEMPOTENCY_IN_PROGRESS',
-      422: 'IDEMPOTENCY_KEY_REUSED',
+      400: IdempotencyErrorCode.INVALID_IDEMPOTENCY_KEY,
+      409: IdempotencyErrorCode.IDEMPOTENCY_IN_PROGRESS,
+      422: IdempotencyErrorCode.IDEMPOTENCY_KEY_REUSED,
+      500: IdempotencyErrorCode.IDEMPOTENCY_STORE_FAILED,
     }),
   );
 }
@@ -42,15 +45,15 @@ const API_RESPONSE = 'swagger/apiResponse';
 type ResponsesMetadata = Record<string, { description?: string; type?: unknown }>;
 
 /** Appends codes to a route's documented error answers instead of replacing a status another decorator set. */
-function addErrorCodes(codes: Record<number, string>): MethodDecorator {
+function addErrorCodes(codes: ApiErrorCodes): MethodDecorator {
   return (_target, _key, descriptor) => {
     const existing = (Reflect.getMetadata(API_RESPONSE, descriptor.value as object) ?? {}) as ResponsesMetadata;
     const merged: ResponsesMetadata = { ...existing };
     for (const [status, code] of Object.entries(codes)) {
       const prev = existing[status];
       merged[status] = prev?.description
-        ? { ...prev, description: `${prev.description}, ${code}` }
-        : { description: `Error codes: ${code}`, type: ErrorBodyDto };
+        ? { ...prev, description: `${prev.description}, ${codeList(code).join(', ')}` }
+        : { description: describeCodes(code), type: ErrorBodyDto };
     }
     Reflect.defineMetadata(API_RESPONSE, merged, descriptor.value as object);
   };

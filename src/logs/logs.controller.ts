@@ -5,6 +5,10 @@ import { Audit } from '../audit/audit.decorator';
 import { ApiErrors } from '../common/http/api-errors.decorator';
 import { LogsQueryDto } from './logs-query.dto';
 import { LogsService } from './logs.service';
+import { ComposeErrorCode } from '../compose/compose.errors';
+import { ContainersErrorCode } from '../containers/containers.errors';
+import { CommonErrorCode } from '../common/errors/error-codes';
+import { LogsErrorCode } from './logs.errors';
 
 @ApiTags('live')
 @Controller('containers/:cuid/logs')
@@ -25,9 +29,16 @@ export class LogsController {
   @ApiProduces('text/plain', 'text/event-stream')
   @ApiOkResponse({ schema: { type: 'string' } })
   @ApiErrors({
-    400: 'INVALID_TAIL, INVALID_SINCE, INVALID_TIMESTAMPS, INVALID_FOLLOW, INVALID_STREAM, UNKNOWN_FIELD',
-    404: 'CONTAINER_NOT_FOUND',
-    503: 'DOCKER_UNAVAILABLE',
+    400: [
+      LogsErrorCode.INVALID_TAIL,
+      CommonErrorCode.INVALID_SINCE,
+      LogsErrorCode.INVALID_TIMESTAMPS,
+      LogsErrorCode.INVALID_FOLLOW,
+      CommonErrorCode.INVALID_STREAM,
+      CommonErrorCode.UNKNOWN_FIELD,
+    ],
+    404: ContainersErrorCode.CONTAINER_NOT_FOUND,
+    503: ComposeErrorCode.DOCKER_UNAVAILABLE,
   })
   stream(
     @Param('cuid') cuid: string,

@@ -6,7 +6,11 @@ import type {
 } from '@nestjs/swagger/dist/interfaces/open-api-spec.interface';
 import { SIGNAL_NAMES } from '../terminal/signals';
 import { MAX_COLS, MAX_ROWS, TERMINAL_MODES } from '../terminal/terminal-query';
+import { codeList, describeCodes } from '../common/http/api-errors.decorator';
 import { errorSchema } from './error-codes-doc';
+import { CommonErrorCode, type ErrorCode } from '../common/errors/error-codes';
+import { ContainersErrorCode } from '../containers/containers.errors';
+import { TerminalErrorCode } from '../terminal/terminal-errors';
 
 const PROTOCOL = `Upgrades to a WebSocket (same Basic credentials, \`Authorization\` header). The container must be running.
 
@@ -106,9 +110,9 @@ const PARAMETERS: ParameterObject[] = [
   ),
 ];
 
-const refusal = (codes: string) => ({
-  description: `Error codes: ${codes}`,
-  content: { 'application/json': { schema: errorSchema(codes) } },
+const refusal = (codes: ErrorCode | readonly ErrorCode[]) => ({
+  description: describeCodes(codes),
+  content: { 'application/json': { schema: errorSchema(codeList(codes).join(', ')) } },
 });
 
 /**
@@ -132,14 +136,21 @@ export function documentTerminal(document: OpenAPIObject): OpenAPIObject {
           description: 'Switching Protocols: the socket is open; frames as described above',
           content: { 'application/json': { schema: { $ref: '#/components/schemas/TerminalServerFrame' } } },
         },
-        '400': refusal(
-          'INVALID_MODE, INVALID_TTY, TTY_REQUIRES_EXEC_MODE, INVALID_TERMINAL_SIZE, CMD_REQUIRES_EXEC_MODE, MISSING_CMD, CMD_TOO_LONG, INVALID_CMD',
-        ),
-        '401': refusal('AUTH_REQUIRED, INVALID_CREDENTIALS'),
-        '403': refusal('ORIGIN_NOT_ALLOWED'),
-        '404': refusal('CONTAINER_NOT_FOUND'),
-        '429': refusal('TOO_MANY_ATTEMPTS'),
-        '431': refusal('TOO_MANY_HEADERS'),
+        '400': refusal([
+          TerminalErrorCode.INVALID_MODE,
+          TerminalErrorCode.INVALID_TTY,
+          TerminalErrorCode.TTY_REQUIRES_EXEC_MODE,
+          TerminalErrorCode.INVALID_TERMINAL_SIZE,
+          TerminalErrorCode.CMD_REQUIRES_EXEC_MODE,
+          TerminalErrorCode.MISSING_CMD,
+          TerminalErrorCode.CMD_TOO_LONG,
+          TerminalErrorCode.INVALID_CMD,
+        ]),
+        '401': refusal([CommonErrorCode.AUTH_REQUIRED, CommonErrorCode.INVALID_CREDENTIALS]),
+        '403': refusal(CommonErrorCode.ORIGIN_NOT_ALLOWED),
+        '404': refusal(ContainersErrorCode.CONTAINER_NOT_FOUND),
+        '429': refusal(CommonErrorCode.TOO_MANY_ATTEMPTS),
+        '431': refusal(TerminalErrorCode.TOO_MANY_HEADERS),
       },
     },
   };

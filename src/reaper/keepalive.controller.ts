@@ -7,6 +7,8 @@ import { ContainersService } from '../containers/containers.service';
 import { ContainerDto } from '../containers/dto/responses.dto';
 import { ETAG_HEADER } from '../containers/dto/version-headers';
 import { Idempotent } from '../idempotency/idempotent.decorator';
+import { ComposeErrorCode } from '../compose/compose.errors';
+import { ContainersErrorCode } from '../containers/containers.errors';
 
 @ApiTags('lifecycle')
 @Controller('containers/:cuid')
@@ -23,7 +25,7 @@ export class KeepaliveController {
   })
   @ApiOkResponse({ type: ContainerDto, headers: ETAG_HEADER })
   @Idempotent()
-  @ApiErrors({ 404: 'CONTAINER_NOT_FOUND', 503: 'DOCKER_UNAVAILABLE' })
+  @ApiErrors({ 404: ContainersErrorCode.CONTAINER_NOT_FOUND, 503: ComposeErrorCode.DOCKER_UNAVAILABLE })
   keepalive(@Param('cuid') cuid: string): Promise<Container> {
     return this.containers.get(cuid);
   }

@@ -6,6 +6,10 @@ import { ApiErrors } from '../common/http/api-errors.decorator';
 import { StatsQueryDto } from './stats-query.dto';
 import { StatsOverviewDto, StatsSampleDto } from './stats.dto';
 import { StatsService } from './stats.service';
+import { ComposeErrorCode } from '../compose/compose.errors';
+import { ContainersErrorCode } from '../containers/containers.errors';
+import { CommonErrorCode } from '../common/errors/error-codes';
+import { StatsErrorCode } from './stats.errors';
 
 const SAMPLE =
   'A sample: `cpu` (`percent_of_limit`, `percent_of_host`, `limit_cpus`), `memory` (`usage_bytes`, ' +
@@ -28,10 +32,10 @@ export class StatsController {
   @ApiProduces('application/json', 'text/event-stream')
   @ApiOkResponse({ type: StatsSampleDto })
   @ApiErrors({
-    400: 'INVALID_STREAM, UNKNOWN_FIELD',
-    404: 'CONTAINER_NOT_FOUND',
-    422: 'CONTAINER_NOT_RUNNING',
-    503: 'DOCKER_UNAVAILABLE, STATS_UNAVAILABLE',
+    400: [CommonErrorCode.INVALID_STREAM, CommonErrorCode.UNKNOWN_FIELD],
+    404: ContainersErrorCode.CONTAINER_NOT_FOUND,
+    422: ContainersErrorCode.CONTAINER_NOT_RUNNING,
+    503: [ComposeErrorCode.DOCKER_UNAVAILABLE, StatsErrorCode.STATS_UNAVAILABLE],
   })
   async one(@Param('cuid') cuid: string, @Query() query: StatsQueryDto, @Res() res: Response): Promise<void> {
     if (query.stream === 'true') await this.stats.stream(cuid, res);
@@ -47,7 +51,10 @@ export class StatsController {
   })
   @ApiProduces('application/json', 'text/event-stream')
   @ApiOkResponse({ type: StatsOverviewDto })
-  @ApiErrors({ 400: 'INVALID_STREAM, UNKNOWN_FIELD', 503: 'DOCKER_UNAVAILABLE' })
+  @ApiErrors({
+    400: [CommonErrorCode.INVALID_STREAM, CommonErrorCode.UNKNOWN_FIELD],
+    503: ComposeErrorCode.DOCKER_UNAVAILABLE,
+  })
   async all(@Query() query: StatsQueryDto, @Res() res: Response): Promise<void> {
     if (query.stream === 'true') await this.stats.stream(null, res);
     else res.json(await this.stats.all());

@@ -10,6 +10,8 @@ import { DockerState, StateCache } from '../containers/state-cache';
 import { Metrics } from '../metrics/metrics';
 import { Reading, StatsCollector } from './stats-collector';
 import { StatsSample, toSample } from './stats-sample';
+import { ContainersErrorCode } from '../containers/containers.errors';
+import { StatsErrorCode } from './stats.errors';
 
 const FIRST_SAMPLE_TIMEOUT_MS = 6_000;
 const STREAM_INTERVAL_MS = 1_000;
@@ -38,7 +40,8 @@ export class StatsService {
     try {
       const ok = await this.settle(() => (this.collector.reading(state.id)?.count ?? 0) >= 2);
       const reading = this.collector.reading(state.id);
-      if (!reading && !ok) throw new UnavailableError('STATS_UNAVAILABLE', 'The engine sent no figures in time');
+      if (!reading && !ok)
+        throw new UnavailableError(StatsErrorCode.STATS_UNAVAILABLE, 'The engine sent no figures in time');
       if (!reading) throw notRunning(cuid);
       return await this.sampleOf(cuid, reading);
     } finally {
@@ -134,5 +137,5 @@ export class StatsService {
 }
 
 function notRunning(cuid: string): StateError {
-  return new StateError('CONTAINER_NOT_RUNNING', 'The container is not running', { cuid });
+  return new StateError(ContainersErrorCode.CONTAINER_NOT_RUNNING, 'The container is not running', { cuid });
 }

@@ -3,6 +3,8 @@ import type { ComposeCallRecord } from '../common/request-context';
 import { ComposeError } from '../common/errors/app-error';
 import { ComposeRunner, stderrTail } from '../compose/compose-runner';
 import type { SignalName } from './signals';
+import { TerminalErrorCode } from './terminal-errors';
+import type { ErrorCode } from '../common/errors/error-codes';
 
 /** Every process of a terminal session carries this variable, inherited from the exec'd shell or command. */
 export const SESSION_ENV = 'CM_TERMINAL_SESSION';
@@ -46,25 +48,31 @@ export class InContainer {
 
   /** Sends a signal to the foreground job of the session's terminal. */
   signalForeground(cuid: string, sessionId: string, signal: SignalName, record: Recorder): Promise<void> {
-    return this.exec(cuid, ['sh', '-c', FOREGROUND, 'sh', sessionId, signal], 'SIGNAL_FAILED', [0, 3], record);
+    return this.exec(
+      cuid,
+      ['sh', '-c', FOREGROUND, 'sh', sessionId, signal],
+      TerminalErrorCode.SIGNAL_FAILED,
+      [0, 3],
+      record,
+    );
   }
 
   /** Ends every process the session started, including background jobs. */
   sweep(cuid: string, sessionId: string, record: Recorder): Promise<void> {
-    return this.exec(cuid, ['sh', '-c', SWEEP, 'sh', sessionId], 'SESSION_CLEANUP_FAILED', [0], record);
+    return this.exec(cuid, ['sh', '-c', SWEEP, 'sh', sessionId], TerminalErrorCode.SESSION_CLEANUP_FAILED, [0], record);
   }
 
   /** Sends a signal to the container's main process (its init forwards it to boot.py). */
   signalMain(cuid: string, signal: SignalName, record: Recorder): Promise<void> {
     const argv = this.compose.projectArgv(cuid).concat(['kill', '-s', `SIG${signal}`, SERVICE]);
-    return this.call(argv, 'SIGNAL_FAILED', [0], record);
+    return this.call(argv, TerminalErrorCode.SIGNAL_FAILED, [0], record);
   }
 
-  private exec(cuid: string, command: string[], code: string, ok: number[], record: Recorder): Promise<void> {
+  private exec(cuid: string, command: string[], code: ErrorCode, ok: number[], record: Recorder): Promise<void> {
     return this.call(this.compose.execArgv(cuid, ['-T', SERVICE, ...command]), code, ok, record);
   }
 
-  private async call(argv: string[], code: string, ok: number[], record: Recorder): Promise<void> {
+  private async call(argv: string[], code: ErrorCode, ok: number[], record: Recorder): Promise<void> {
     const result = await this.compose.runUnqueued(argv, CALL_TIMEOUT_MS);
     record({ argv: auditArgv(argv), exit_code: result.exitCode, duration_ms: result.durationMs });
     if (result.timedOut || result.exitCode === null || !ok.includes(result.exitCode)) {

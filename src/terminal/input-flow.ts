@@ -1,5 +1,6 @@
 import { PayloadTooLargeError } from '../common/errors/app-error';
 import type { ProcessInput } from './terminal-process';
+import { TerminalErrorCode } from './terminal-errors';
 
 /** What input flow control pauses: the client's socket. */
 export interface PausableReader {
@@ -41,11 +42,15 @@ export class InputFlow {
     if (this.closed) return;
     const queued = this.input.queuedBytes;
     if (queued + data.length > this.maxQueued) {
-      throw new PayloadTooLargeError('STDIN_QUEUE_FULL', 'More terminal input is waiting than the process takes', {
-        limit: this.maxQueued,
-        queued_bytes: queued,
-        frame_bytes: data.length,
-      });
+      throw new PayloadTooLargeError(
+        TerminalErrorCode.STDIN_QUEUE_FULL,
+        'More terminal input is waiting than the process takes',
+        {
+          limit: this.maxQueued,
+          queued_bytes: queued,
+          frame_bytes: data.length,
+        },
+      );
     }
     this.input.write(data);
     if (!this.paused && this.input.queuedBytes > this.high) this.setPaused(true);

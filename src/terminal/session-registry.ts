@@ -1,7 +1,7 @@
 import { BeforeApplicationShutdown, Injectable, Logger } from '@nestjs/common';
 import { AppConfig } from '../common/config/app-config';
 import { UnavailableError } from '../common/errors/app-error';
-import { SessionLimitError } from './terminal-errors';
+import { SessionLimitError, TerminalErrorCode } from './terminal-errors';
 
 /** A running session as the registry sees it. */
 export interface LiveSession {
@@ -39,19 +39,23 @@ export class SessionRegistry implements BeforeApplicationShutdown {
 
   /** Throws SessionLimitError past a limit, UnavailableError while shutting down. */
   reserve(cuid: string): SessionSlot {
-    if (this.closing) throw new UnavailableError('SHUTTING_DOWN', 'The server is shutting down');
+    if (this.closing) throw new UnavailableError(TerminalErrorCode.SHUTTING_DOWN, 'The server is shutting down');
     const total = this.config.terminalMaxSessions;
     const perContainer = this.config.terminalMaxSessionsPerContainer;
     if (this.slots.size >= total) {
-      throw new SessionLimitError('TOO_MANY_TERMINAL_SESSIONS', `At most ${total} terminal sessions may be open`, {
-        limit: total,
-        scope: 'total',
-      });
+      throw new SessionLimitError(
+        TerminalErrorCode.TOO_MANY_TERMINAL_SESSIONS,
+        `At most ${total} terminal sessions may be open`,
+        {
+          limit: total,
+          scope: 'total',
+        },
+      );
     }
     const onContainer = this.perContainer.get(cuid) ?? 0;
     if (onContainer >= perContainer) {
       throw new SessionLimitError(
-        'TOO_MANY_CONTAINER_SESSIONS',
+        TerminalErrorCode.TOO_MANY_CONTAINER_SESSIONS,
         `At most ${perContainer} terminal sessions may be open on one container`,
         { limit: perContainer, scope: 'container', cuid },
       );

@@ -1,4 +1,5 @@
 import { ValidationError } from '../common/errors/app-error';
+import { TerminalErrorCode } from './terminal-errors';
 
 export const TERMINAL_MODES = ['shell', 'attach', 'exec'] as const;
 export type TerminalMode = (typeof TERMINAL_MODES)[number];
@@ -29,7 +30,7 @@ export function parseTerminalQuery(params: URLSearchParams): TerminalQuery {
   // `?cmd=…` alone means exec: a caller who gives a command surely wants it run, not a shell.
   const mode = modeParam ?? (cmd !== null ? 'exec' : 'shell');
   if (!isMode(mode)) {
-    throw new ValidationError('INVALID_MODE', `mode must be one of ${TERMINAL_MODES.join(', ')}`, {
+    throw new ValidationError(TerminalErrorCode.INVALID_MODE, `mode must be one of ${TERMINAL_MODES.join(', ')}`, {
       field: 'mode',
       provided: mode.slice(0, 32),
     });
@@ -47,10 +48,15 @@ export function parseTerminalQuery(params: URLSearchParams): TerminalQuery {
 function tty(mode: TerminalMode, raw: string | null): boolean {
   if (raw === null || raw === '' || raw === 'true' || raw === '1') return true;
   if (raw !== 'false' && raw !== '0') {
-    throw new ValidationError('INVALID_TTY', 'tty must be true or false', { field: 'tty', provided: raw.slice(0, 16) });
+    throw new ValidationError(TerminalErrorCode.INVALID_TTY, 'tty must be true or false', {
+      field: 'tty',
+      provided: raw.slice(0, 16),
+    });
   }
   if (mode !== 'exec') {
-    throw new ValidationError('TTY_REQUIRES_EXEC_MODE', 'tty=false is only available with mode=exec', { field: 'tty' });
+    throw new ValidationError(TerminalErrorCode.TTY_REQUIRES_EXEC_MODE, 'tty=false is only available with mode=exec', {
+      field: 'tty',
+    });
   }
   return false;
 }
@@ -63,7 +69,7 @@ function size(params: URLSearchParams, field: string, fallback: number, max: num
   const raw = params.get(field);
   if (raw === null || raw === '') return fallback;
   if (!DIGITS.test(raw)) {
-    throw new ValidationError('INVALID_TERMINAL_SIZE', `${field} must be a whole number`, {
+    throw new ValidationError(TerminalErrorCode.INVALID_TERMINAL_SIZE, `${field} must be a whole number`, {
       field,
       provided: raw.slice(0, 32),
     });
@@ -74,18 +80,22 @@ function size(params: URLSearchParams, field: string, fallback: number, max: num
 function command(mode: TerminalMode, cmd: string | null): string | null {
   if (mode !== 'exec') {
     if (cmd !== null) {
-      throw new ValidationError('CMD_REQUIRES_EXEC_MODE', 'cmd is only used with mode=exec', { field: 'cmd' });
+      throw new ValidationError(TerminalErrorCode.CMD_REQUIRES_EXEC_MODE, 'cmd is only used with mode=exec', {
+        field: 'cmd',
+      });
     }
     return null;
   }
   if (cmd === null || cmd.trim() === '') {
-    throw new ValidationError('MISSING_CMD', 'mode=exec needs a cmd', { field: 'cmd', provided: cmd });
+    throw new ValidationError(TerminalErrorCode.MISSING_CMD, 'mode=exec needs a cmd', { field: 'cmd', provided: cmd });
   }
   if (Buffer.byteLength(cmd) > MAX_CMD_BYTES) {
-    throw new ValidationError('CMD_TOO_LONG', `cmd must be at most ${MAX_CMD_BYTES} bytes`, { field: 'cmd' });
+    throw new ValidationError(TerminalErrorCode.CMD_TOO_LONG, `cmd must be at most ${MAX_CMD_BYTES} bytes`, {
+      field: 'cmd',
+    });
   }
   if (cmd.includes('\0')) {
-    throw new ValidationError('INVALID_CMD', 'cmd must not contain NUL characters', { field: 'cmd' });
+    throw new ValidationError(TerminalErrorCode.INVALID_CMD, 'cmd must not contain NUL characters', { field: 'cmd' });
   }
   return cmd;
 }

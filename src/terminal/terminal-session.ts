@@ -7,6 +7,7 @@ import { InputFlow } from './input-flow';
 import { SignalQueue } from './signal-queue';
 import type { TerminalProcess } from './terminal-process';
 import { Utf8Chunker } from './utf8-chunker';
+import { TerminalErrorCode } from './terminal-errors';
 
 const OPEN = 1;
 export const CLOSE_NORMAL = 1000;
@@ -127,7 +128,12 @@ export class TerminalSession {
       // whole heartbeat ends the session, so a stalled or vanished client holds nothing long; paused
       // only since the last beat, the client gets another round.
       if (stalled) {
-        this.abort(new TimeoutError('STDIN_STALLED', 'The process did not read its input; the session is closed'));
+        this.abort(
+          new TimeoutError(
+            TerminalErrorCode.STDIN_STALLED,
+            'The process did not read its input; the session is closed',
+          ),
+        );
         return;
       }
       if (inputPaused) {
@@ -189,7 +195,12 @@ export class TerminalSession {
     }
     if (code !== null) this.send(exitFrame(code));
     else if (!this.ending) {
-      this.sendError(new ComposeError('OUTPUT_STREAM_ENDED', 'The output stream ended while the container still runs'));
+      this.sendError(
+        new ComposeError(
+          TerminalErrorCode.OUTPUT_STREAM_ENDED,
+          'The output stream ended while the container still runs',
+        ),
+      );
     }
     // The session is over only once whatever it left running in the container (a `sleep &`) is gone
     // too, and its last signal delivery has ended, and only then is the socket closed: a client that

@@ -1,3 +1,5 @@
+import { CommonErrorCode, type ErrorCode } from './error-codes';
+
 /** The guide's error ids, plus `rate_limited` (429) and `unavailable` (503) which it lacks. */
 export type ErrorId =
   | 'auth_error'
@@ -22,7 +24,7 @@ export abstract class AppError extends Error {
   abstract readonly status: number;
 
   constructor(
-    readonly code: string,
+    readonly code: ErrorCode,
     message: string,
     readonly details: ErrorDetails = {},
   ) {
@@ -102,7 +104,7 @@ export class RateLimitedError extends AppError {
     readonly retryAfterS: number,
     message = 'Too many failed attempts; try again later',
   ) {
-    super('TOO_MANY_ATTEMPTS', message, { retry_after_s: retryAfterS });
+    super(CommonErrorCode.TOO_MANY_ATTEMPTS, message, { retry_after_s: retryAfterS });
   }
 }
 

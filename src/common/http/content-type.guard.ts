@@ -3,6 +3,7 @@ import { Reflector } from '@nestjs/core';
 import type { Request } from 'express';
 import { UnsupportedMediaTypeError } from '../errors/app-error';
 import { BODY_TYPES, hasBody, JSON_TYPES, matchesAny, mediaTypeOf } from './body-types';
+import { CommonErrorCode } from '../errors/error-codes';
 
 /**
  * A body must come with a Content-Type its route declared (JSON unless `@AcceptsBody` says
@@ -21,7 +22,7 @@ export class ContentTypeGuard implements CanActivate {
     const type = mediaTypeOf(req.headers['content-type']);
     if (matchesAny(type, accepted)) return true;
     throw new UnsupportedMediaTypeError(
-      'UNSUPPORTED_MEDIA_TYPE',
+      CommonErrorCode.UNSUPPORTED_MEDIA_TYPE,
       type === '' ? 'A request body needs a Content-Type' : `Content-Type ${type.slice(0, 64)} is not accepted here`,
       { content_type: type.slice(0, 64) || null, accepted },
     );

@@ -1,6 +1,7 @@
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { OriginNotAllowedError } from '../errors/app-error';
 import { isOriginAllowed } from './origin-policy';
+import { CommonErrorCode } from '../errors/error-codes';
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
@@ -17,9 +18,13 @@ export function refuseForeignOrigins(allowed: string[]): RequestHandler {
       return;
     }
     next(
-      new OriginNotAllowedError('ORIGIN_NOT_ALLOWED', 'Requests from this origin may not change anything here', {
-        origin: origin?.slice(0, 200) ?? null,
-      }),
+      new OriginNotAllowedError(
+        CommonErrorCode.ORIGIN_NOT_ALLOWED,
+        'Requests from this origin may not change anything here',
+        {
+          origin: origin?.slice(0, 200) ?? null,
+        },
+      ),
     );
   };
 }

@@ -3,6 +3,7 @@ import { json } from 'express';
 import { AsyncResource } from 'node:async_hooks';
 import { ValidationError } from '../errors/app-error';
 import { toAppError } from '../errors/to-app-error';
+import { CommonErrorCode } from '../errors/error-codes';
 
 const MAX_DEPTH = 32;
 const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
@@ -27,11 +28,11 @@ export function jsonBody(limitBytes: number): RequestHandler {
 function inspect(value: unknown, depth: number): ValidationError | null {
   if (value === null || typeof value !== 'object') return null;
   if (depth > MAX_DEPTH) {
-    return new ValidationError('JSON_TOO_DEEP', `Request body nests deeper than ${MAX_DEPTH} levels`);
+    return new ValidationError(CommonErrorCode.JSON_TOO_DEEP, `Request body nests deeper than ${MAX_DEPTH} levels`);
   }
   for (const key of Object.keys(value)) {
     if (FORBIDDEN_KEYS.has(key)) {
-      return new ValidationError('FORBIDDEN_KEY', `Key "${key}" is not allowed`, { field: key });
+      return new ValidationError(CommonErrorCode.FORBIDDEN_KEY, `Key "${key}" is not allowed`, { field: key });
     }
     const problem = inspect((value as Record<string, unknown>)[key], depth + 1);
     if (problem) return problem;

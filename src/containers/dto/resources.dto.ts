@@ -3,6 +3,7 @@ import { Transform } from 'class-transformer';
 import { IsInt, IsOptional, Min } from 'class-validator';
 import { parseMemorySize } from '../../common/units';
 import { IsCpus, IsMemory } from './validators';
+import { ContainersErrorCode } from '../containers.errors';
 
 /** A valid size is stored in its one canonical spelling (`" 512M"` → `"512m"`); anything else is left for the validator to refuse. */
 const canonicalMemory = ({ value }: { value: unknown }): unknown =>
@@ -26,7 +27,7 @@ export class ResourcesDto {
 
   @ApiPropertyOptional({ example: 2048, description: 'at least 1, at most MAX_PIDS' })
   @IsOptional()
-  @IsInt({ context: { code: 'INVALID_PIDS' }, message: 'pids must be an integer >= 1' })
-  @Min(1, { context: { code: 'INVALID_PIDS' }, message: 'pids must be an integer >= 1' })
+  @IsInt({ context: { code: ContainersErrorCode.INVALID_PIDS }, message: 'pids must be an integer >= 1' })
+  @Min(1, { context: { code: ContainersErrorCode.INVALID_PIDS }, message: 'pids must be an integer >= 1' })
   pids?: number;
 }

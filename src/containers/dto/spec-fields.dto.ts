@@ -17,9 +17,10 @@ import { MAX_LIFETIME_S } from '../../common/config/environment';
 import { ResourcesDto } from './resources.dto';
 import { MAX_TAGS, TAG } from './spec-rules';
 import { IsCommand } from './validators';
+import { ContainersErrorCode } from '../containers.errors';
 
 const tags = {
-  context: { code: 'INVALID_TAGS' },
+  context: { code: ContainersErrorCode.INVALID_TAGS },
   message: `tags must be a list of at most ${MAX_TAGS} short strings (letters, digits, . _ : @ / + = -)`,
 };
 
@@ -35,7 +36,7 @@ export class SpecFieldsDto {
 
   @ApiPropertyOptional({ type: ResourcesDto, description: 'In an update, null removes a limit' })
   @IsOptional()
-  @IsObject({ context: { code: 'INVALID_RESOURCES' }, message: 'resources must be an object' })
+  @IsObject({ context: { code: ContainersErrorCode.INVALID_RESOURCES }, message: 'resources must be an object' })
   @ValidateNested()
   @Type(() => ResourcesDto)
   resources?: ResourcesDto;
@@ -61,9 +62,9 @@ export class SpecFieldsDto {
       'Omitted at create: DEFAULT_TTL_S',
   })
   @ValidateIf((_o, v) => v !== null && v !== undefined)
-  @IsInt(lifetime('INVALID_TTL', 'ttl_s'))
-  @Min(1, lifetime('INVALID_TTL', 'ttl_s'))
-  @Max(MAX_LIFETIME_S, lifetime('INVALID_TTL', 'ttl_s'))
+  @IsInt(lifetime(ContainersErrorCode.INVALID_TTL, 'ttl_s'))
+  @Min(1, lifetime(ContainersErrorCode.INVALID_TTL, 'ttl_s'))
+  @Max(MAX_LIFETIME_S, lifetime(ContainersErrorCode.INVALID_TTL, 'ttl_s'))
   ttl_s?: number | null;
 
   @ApiPropertyOptional({
@@ -77,9 +78,9 @@ export class SpecFieldsDto {
       'open; null: never. Omitted at create: DEFAULT_IDLE_STOP_S',
   })
   @ValidateIf((_o, v) => v !== null && v !== undefined)
-  @IsInt(lifetime('INVALID_IDLE_STOP', 'idle_stop_s'))
-  @Min(1, lifetime('INVALID_IDLE_STOP', 'idle_stop_s'))
-  @Max(MAX_LIFETIME_S, lifetime('INVALID_IDLE_STOP', 'idle_stop_s'))
+  @IsInt(lifetime(ContainersErrorCode.INVALID_IDLE_STOP, 'idle_stop_s'))
+  @Min(1, lifetime(ContainersErrorCode.INVALID_IDLE_STOP, 'idle_stop_s'))
+  @Max(MAX_LIFETIME_S, lifetime(ContainersErrorCode.INVALID_IDLE_STOP, 'idle_stop_s'))
   idle_stop_s?: number | null;
 }
 

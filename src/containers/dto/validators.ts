@@ -8,6 +8,7 @@ import {
   parseMemory,
   RESERVED_ENV_KEYS,
 } from './spec-rules';
+import { ContainersErrorCode } from '../containers.errors';
 
 /** A class-validator decorator from a check returning a problem (or null), with a stable error code. */
 function rule(
@@ -54,22 +55,22 @@ export function envProblem(value: unknown, allowNull: boolean): string | null {
   return null;
 }
 
-export const IsEnvMap = rule('isEnvMap', 'INVALID_ENV', (v) => envProblem(v, false));
-export const IsEnvPatch = rule('isEnvPatch', 'INVALID_ENV', (v) => envProblem(v, true));
+export const IsEnvMap = rule('isEnvMap', ContainersErrorCode.INVALID_ENV, (v) => envProblem(v, false));
+export const IsEnvPatch = rule('isEnvPatch', ContainersErrorCode.INVALID_ENV, (v) => envProblem(v, true));
 
-export const IsCpus = rule('isCpus', 'INVALID_CPUS', (v) => {
+export const IsCpus = rule('isCpus', ContainersErrorCode.INVALID_CPUS, (v) => {
   const max = hostCpuCount();
   return typeof v === 'number' && Number.isFinite(v) && v > 0 && v <= max ? null : `must be a number > 0 and <= ${max}`;
 });
 
-export const IsMemory = rule('isMemory', 'INVALID_MEMORY', (v) => {
+export const IsMemory = rule('isMemory', ContainersErrorCode.INVALID_MEMORY, (v) => {
   if (typeof v !== 'string') return 'must be a string like "512m" or "4g"';
   const bytes = parseMemory(v);
   if (bytes === null) return 'must be a size like "512m" or "4g" (no control characters)';
   return bytes >= MIN_MEMORY_BYTES ? null : 'must be at least 6m';
 });
 
-export const IsCommand = rule('isCommand', 'INVALID_COMMAND', (v) => {
+export const IsCommand = rule('isCommand', ContainersErrorCode.INVALID_COMMAND, (v) => {
   if (v === null) return null;
   if (!Array.isArray(v) || v.length === 0 || v.length > 256) return 'must be a non-empty array of strings';
   return v.every((a) => typeof a === 'string' && a.length <= 4096 && !a.includes('\0'))
