@@ -955,7 +955,7 @@ export interface operations {
                     "application/json": components["schemas"]["ContainerPageDto"];
                 };
             };
-            /** @description Error codes: INVALID_STATUS, INVALID_LIMIT, INVALID_CURSOR, UNKNOWN_FIELD */
+            /** @description Error codes: INVALID_STATUS, INVALID_TAG, INVALID_LIMIT, INVALID_CURSOR, UNKNOWN_FIELD */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -963,7 +963,7 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["ErrorBodyDto"] & {
                         /** @enum {string} */
-                        code: "INVALID_STATUS" | "INVALID_LIMIT" | "INVALID_CURSOR" | "UNKNOWN_FIELD";
+                        code: "INVALID_STATUS" | "INVALID_TAG" | "INVALID_LIMIT" | "INVALID_CURSOR" | "UNKNOWN_FIELD";
                     };
                 };
             };
@@ -1031,7 +1031,7 @@ export interface operations {
                     "application/json": components["schemas"]["ContainerDto"];
                 };
             };
-            /** @description Error codes: MISSING_IMAGE, INVALID_IMAGE, INVALID_ENV, INVALID_TAGS, INVALID_CPUS, INVALID_MEMORY, INVALID_PIDS, INVALID_PORT, INVALID_PROTOCOL, INVALID_HOST_IP, DUPLICATE_HOST_PORT, INVALID_COMMAND, UNKNOWN_FIELD, RESOURCE_ABOVE_MAX, IMAGE_NOT_PRESENT, IMAGE_REGISTRY_NOT_ALLOWED, IMAGE_NOT_FOUND, INVALID_IDEMPOTENCY_KEY */
+            /** @description Error codes: MISSING_IMAGE, INVALID_IMAGE, INVALID_ENV, INVALID_TAGS, INVALID_RESOURCES, INVALID_TTL, INVALID_IDLE_STOP, INVALID_CPUS, INVALID_MEMORY, INVALID_PIDS, INVALID_PORT, INVALID_PROTOCOL, INVALID_HOST_IP, DUPLICATE_HOST_PORT, INVALID_COMMAND, UNKNOWN_FIELD, RESOURCE_ABOVE_MAX, IMAGE_NOT_PRESENT, IMAGE_REGISTRY_NOT_ALLOWED, IMAGE_NOT_FOUND, INVALID_PORTS, INVALID_IDEMPOTENCY_KEY, INVALID_JSON, JSON_TOO_DEEP, FORBIDDEN_KEY, UNSUPPORTED_ENCODING */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -1039,7 +1039,7 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["ErrorBodyDto"] & {
                         /** @enum {string} */
-                        code: "MISSING_IMAGE" | "INVALID_IMAGE" | "INVALID_ENV" | "INVALID_TAGS" | "INVALID_CPUS" | "INVALID_MEMORY" | "INVALID_PIDS" | "INVALID_PORT" | "INVALID_PROTOCOL" | "INVALID_HOST_IP" | "DUPLICATE_HOST_PORT" | "INVALID_COMMAND" | "UNKNOWN_FIELD" | "RESOURCE_ABOVE_MAX" | "IMAGE_NOT_PRESENT" | "IMAGE_REGISTRY_NOT_ALLOWED" | "IMAGE_NOT_FOUND" | "INVALID_IDEMPOTENCY_KEY";
+                        code: "MISSING_IMAGE" | "INVALID_IMAGE" | "INVALID_ENV" | "INVALID_TAGS" | "INVALID_RESOURCES" | "INVALID_TTL" | "INVALID_IDLE_STOP" | "INVALID_CPUS" | "INVALID_MEMORY" | "INVALID_PIDS" | "INVALID_PORT" | "INVALID_PROTOCOL" | "INVALID_HOST_IP" | "DUPLICATE_HOST_PORT" | "INVALID_COMMAND" | "UNKNOWN_FIELD" | "RESOURCE_ABOVE_MAX" | "IMAGE_NOT_PRESENT" | "IMAGE_REGISTRY_NOT_ALLOWED" | "IMAGE_NOT_FOUND" | "INVALID_PORTS" | "INVALID_IDEMPOTENCY_KEY" | "INVALID_JSON" | "JSON_TOO_DEEP" | "FORBIDDEN_KEY" | "UNSUPPORTED_ENCODING";
                     };
                 };
             };
@@ -1079,6 +1079,18 @@ export interface operations {
                     };
                 };
             };
+            /** @description Error codes: PAYLOAD_TOO_LARGE */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"] & {
+                        /** @enum {string} */
+                        code: "PAYLOAD_TOO_LARGE";
+                    };
+                };
+            };
             /** @description Error codes: UNSUPPORTED_MEDIA_TYPE */
             415: {
                 headers: {
@@ -1115,7 +1127,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Error codes: COMPOSE_FAILED, PROJECT_WRITE_FAILED */
+            /** @description Error codes: COMPOSE_FAILED, PROJECT_WRITE_FAILED, IDEMPOTENCY_STORE_FAILED */
             500: {
                 headers: {
                     [name: string]: unknown;
@@ -1123,7 +1135,7 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["ErrorBodyDto"] & {
                         /** @enum {string} */
-                        code: "COMPOSE_FAILED" | "PROJECT_WRITE_FAILED";
+                        code: "COMPOSE_FAILED" | "PROJECT_WRITE_FAILED" | "IDEMPOTENCY_STORE_FAILED";
                     };
                 };
             };
@@ -1234,7 +1246,7 @@ export interface operations {
                     "application/json": components["schemas"]["DeletedDto"];
                 };
             };
-            /** @description Error codes: INVALID_IDEMPOTENCY_KEY */
+            /** @description Error codes: INVALID_IDEMPOTENCY_KEY, INVALID_JSON, JSON_TOO_DEEP, FORBIDDEN_KEY, UNSUPPORTED_ENCODING */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -1242,7 +1254,7 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["ErrorBodyDto"] & {
                         /** @enum {string} */
-                        code: "INVALID_IDEMPOTENCY_KEY";
+                        code: "INVALID_IDEMPOTENCY_KEY" | "INVALID_JSON" | "JSON_TOO_DEEP" | "FORBIDDEN_KEY" | "UNSUPPORTED_ENCODING";
                     };
                 };
             };
@@ -1294,6 +1306,18 @@ export interface operations {
                     };
                 };
             };
+            /** @description Error codes: PAYLOAD_TOO_LARGE */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"] & {
+                        /** @enum {string} */
+                        code: "PAYLOAD_TOO_LARGE";
+                    };
+                };
+            };
             /** @description Error codes: UNSUPPORTED_MEDIA_TYPE */
             415: {
                 headers: {
@@ -1330,7 +1354,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Error codes: COMPOSE_FAILED, PROJECT_DELETE_FAILED */
+            /** @description Error codes: COMPOSE_FAILED, PROJECT_DELETE_FAILED, IDEMPOTENCY_STORE_FAILED */
             500: {
                 headers: {
                     [name: string]: unknown;
@@ -1338,7 +1362,7 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["ErrorBodyDto"] & {
                         /** @enum {string} */
-                        code: "COMPOSE_FAILED" | "PROJECT_DELETE_FAILED";
+                        code: "COMPOSE_FAILED" | "PROJECT_DELETE_FAILED" | "IDEMPOTENCY_STORE_FAILED";
                     };
                 };
             };
@@ -1375,7 +1399,7 @@ export interface operations {
                     "application/json": components["schemas"]["UpdateResultDto"];
                 };
             };
-            /** @description Error codes: MISSING_IMAGE, INVALID_IMAGE, INVALID_ENV, INVALID_TAGS, INVALID_CPUS, INVALID_MEMORY, INVALID_PIDS, INVALID_PORT, INVALID_PROTOCOL, INVALID_HOST_IP, DUPLICATE_HOST_PORT, INVALID_COMMAND, UNKNOWN_FIELD, RESOURCE_ABOVE_MAX, IMAGE_NOT_PRESENT, IMAGE_REGISTRY_NOT_ALLOWED, IMAGE_NOT_FOUND, INVALID_IDEMPOTENCY_KEY */
+            /** @description Error codes: MISSING_IMAGE, INVALID_IMAGE, INVALID_ENV, INVALID_TAGS, INVALID_RESOURCES, INVALID_TTL, INVALID_IDLE_STOP, INVALID_CPUS, INVALID_MEMORY, INVALID_PIDS, INVALID_PORT, INVALID_PROTOCOL, INVALID_HOST_IP, DUPLICATE_HOST_PORT, INVALID_COMMAND, UNKNOWN_FIELD, RESOURCE_ABOVE_MAX, IMAGE_NOT_PRESENT, IMAGE_REGISTRY_NOT_ALLOWED, IMAGE_NOT_FOUND, INVALID_IDEMPOTENCY_KEY, INVALID_JSON, JSON_TOO_DEEP, FORBIDDEN_KEY, UNSUPPORTED_ENCODING */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -1383,7 +1407,7 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["ErrorBodyDto"] & {
                         /** @enum {string} */
-                        code: "MISSING_IMAGE" | "INVALID_IMAGE" | "INVALID_ENV" | "INVALID_TAGS" | "INVALID_CPUS" | "INVALID_MEMORY" | "INVALID_PIDS" | "INVALID_PORT" | "INVALID_PROTOCOL" | "INVALID_HOST_IP" | "DUPLICATE_HOST_PORT" | "INVALID_COMMAND" | "UNKNOWN_FIELD" | "RESOURCE_ABOVE_MAX" | "IMAGE_NOT_PRESENT" | "IMAGE_REGISTRY_NOT_ALLOWED" | "IMAGE_NOT_FOUND" | "INVALID_IDEMPOTENCY_KEY";
+                        code: "MISSING_IMAGE" | "INVALID_IMAGE" | "INVALID_ENV" | "INVALID_TAGS" | "INVALID_RESOURCES" | "INVALID_TTL" | "INVALID_IDLE_STOP" | "INVALID_CPUS" | "INVALID_MEMORY" | "INVALID_PIDS" | "INVALID_PORT" | "INVALID_PROTOCOL" | "INVALID_HOST_IP" | "DUPLICATE_HOST_PORT" | "INVALID_COMMAND" | "UNKNOWN_FIELD" | "RESOURCE_ABOVE_MAX" | "IMAGE_NOT_PRESENT" | "IMAGE_REGISTRY_NOT_ALLOWED" | "IMAGE_NOT_FOUND" | "INVALID_IDEMPOTENCY_KEY" | "INVALID_JSON" | "JSON_TOO_DEEP" | "FORBIDDEN_KEY" | "UNSUPPORTED_ENCODING";
                     };
                 };
             };
@@ -1447,6 +1471,18 @@ export interface operations {
                     };
                 };
             };
+            /** @description Error codes: PAYLOAD_TOO_LARGE */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"] & {
+                        /** @enum {string} */
+                        code: "PAYLOAD_TOO_LARGE";
+                    };
+                };
+            };
             /** @description Error codes: UNSUPPORTED_MEDIA_TYPE */
             415: {
                 headers: {
@@ -1483,7 +1519,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Error codes: COMPOSE_FAILED */
+            /** @description Error codes: COMPOSE_FAILED, IDEMPOTENCY_STORE_FAILED */
             500: {
                 headers: {
                     [name: string]: unknown;
@@ -1491,7 +1527,7 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["ErrorBodyDto"] & {
                         /** @enum {string} */
-                        code: "COMPOSE_FAILED";
+                        code: "COMPOSE_FAILED" | "IDEMPOTENCY_STORE_FAILED";
                     };
                 };
             };
@@ -1597,7 +1633,7 @@ export interface operations {
                     "application/json": components["schemas"]["UpdateResultDto"];
                 };
             };
-            /** @description Error codes: INVALID_PORT, INVALID_PROTOCOL, INVALID_HOST_IP, DUPLICATE_HOST_PORT, INVALID_IDEMPOTENCY_KEY */
+            /** @description Error codes: INVALID_PORTS, INVALID_PORT, INVALID_PROTOCOL, INVALID_HOST_IP, DUPLICATE_HOST_PORT, UNKNOWN_FIELD, INVALID_IDEMPOTENCY_KEY, INVALID_JSON, JSON_TOO_DEEP, FORBIDDEN_KEY, UNSUPPORTED_ENCODING */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -1605,7 +1641,7 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["ErrorBodyDto"] & {
                         /** @enum {string} */
-                        code: "INVALID_PORT" | "INVALID_PROTOCOL" | "INVALID_HOST_IP" | "DUPLICATE_HOST_PORT" | "INVALID_IDEMPOTENCY_KEY";
+                        code: "INVALID_PORTS" | "INVALID_PORT" | "INVALID_PROTOCOL" | "INVALID_HOST_IP" | "DUPLICATE_HOST_PORT" | "UNKNOWN_FIELD" | "INVALID_IDEMPOTENCY_KEY" | "INVALID_JSON" | "JSON_TOO_DEEP" | "FORBIDDEN_KEY" | "UNSUPPORTED_ENCODING";
                     };
                 };
             };
@@ -1669,6 +1705,18 @@ export interface operations {
                     };
                 };
             };
+            /** @description Error codes: PAYLOAD_TOO_LARGE */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"] & {
+                        /** @enum {string} */
+                        code: "PAYLOAD_TOO_LARGE";
+                    };
+                };
+            };
             /** @description Error codes: UNSUPPORTED_MEDIA_TYPE */
             415: {
                 headers: {
@@ -1705,6 +1753,18 @@ export interface operations {
                     };
                 };
             };
+            /** @description Error codes: IDEMPOTENCY_STORE_FAILED */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"] & {
+                        /** @enum {string} */
+                        code: "IDEMPOTENCY_STORE_FAILED";
+                    };
+                };
+            };
         };
     };
     startContainer: {
@@ -1731,7 +1791,7 @@ export interface operations {
                     "application/json": components["schemas"]["ContainerDto"];
                 };
             };
-            /** @description Error codes: INVALID_IDEMPOTENCY_KEY */
+            /** @description Error codes: INVALID_IDEMPOTENCY_KEY, INVALID_JSON, JSON_TOO_DEEP, FORBIDDEN_KEY, UNSUPPORTED_ENCODING */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -1739,7 +1799,7 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["ErrorBodyDto"] & {
                         /** @enum {string} */
-                        code: "INVALID_IDEMPOTENCY_KEY";
+                        code: "INVALID_IDEMPOTENCY_KEY" | "INVALID_JSON" | "JSON_TOO_DEEP" | "FORBIDDEN_KEY" | "UNSUPPORTED_ENCODING";
                     };
                 };
             };
@@ -1803,6 +1863,18 @@ export interface operations {
                     };
                 };
             };
+            /** @description Error codes: PAYLOAD_TOO_LARGE */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"] & {
+                        /** @enum {string} */
+                        code: "PAYLOAD_TOO_LARGE";
+                    };
+                };
+            };
             /** @description Error codes: UNSUPPORTED_MEDIA_TYPE */
             415: {
                 headers: {
@@ -1839,7 +1911,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Error codes: COMPOSE_FAILED */
+            /** @description Error codes: COMPOSE_FAILED, IDEMPOTENCY_STORE_FAILED */
             500: {
                 headers: {
                     [name: string]: unknown;
@@ -1847,7 +1919,7 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["ErrorBodyDto"] & {
                         /** @enum {string} */
-                        code: "COMPOSE_FAILED";
+                        code: "COMPOSE_FAILED" | "IDEMPOTENCY_STORE_FAILED";
                     };
                 };
             };
@@ -1896,7 +1968,7 @@ export interface operations {
                     "application/json": components["schemas"]["ContainerDto"];
                 };
             };
-            /** @description Error codes: INVALID_TIMEOUT, INVALID_IDEMPOTENCY_KEY */
+            /** @description Error codes: INVALID_TIMEOUT, UNKNOWN_FIELD, INVALID_IDEMPOTENCY_KEY, INVALID_JSON, JSON_TOO_DEEP, FORBIDDEN_KEY, UNSUPPORTED_ENCODING */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -1904,7 +1976,7 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["ErrorBodyDto"] & {
                         /** @enum {string} */
-                        code: "INVALID_TIMEOUT" | "INVALID_IDEMPOTENCY_KEY";
+                        code: "INVALID_TIMEOUT" | "UNKNOWN_FIELD" | "INVALID_IDEMPOTENCY_KEY" | "INVALID_JSON" | "JSON_TOO_DEEP" | "FORBIDDEN_KEY" | "UNSUPPORTED_ENCODING";
                     };
                 };
             };
@@ -1968,6 +2040,18 @@ export interface operations {
                     };
                 };
             };
+            /** @description Error codes: PAYLOAD_TOO_LARGE */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"] & {
+                        /** @enum {string} */
+                        code: "PAYLOAD_TOO_LARGE";
+                    };
+                };
+            };
             /** @description Error codes: UNSUPPORTED_MEDIA_TYPE */
             415: {
                 headers: {
@@ -2004,7 +2088,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Error codes: COMPOSE_FAILED */
+            /** @description Error codes: COMPOSE_FAILED, IDEMPOTENCY_STORE_FAILED */
             500: {
                 headers: {
                     [name: string]: unknown;
@@ -2012,7 +2096,7 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["ErrorBodyDto"] & {
                         /** @enum {string} */
-                        code: "COMPOSE_FAILED";
+                        code: "COMPOSE_FAILED" | "IDEMPOTENCY_STORE_FAILED";
                     };
                 };
             };
@@ -2061,7 +2145,7 @@ export interface operations {
                     "application/json": components["schemas"]["ContainerDto"];
                 };
             };
-            /** @description Error codes: INVALID_TIMEOUT, INVALID_IDEMPOTENCY_KEY */
+            /** @description Error codes: INVALID_TIMEOUT, UNKNOWN_FIELD, INVALID_IDEMPOTENCY_KEY, INVALID_JSON, JSON_TOO_DEEP, FORBIDDEN_KEY, UNSUPPORTED_ENCODING */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -2069,7 +2153,7 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["ErrorBodyDto"] & {
                         /** @enum {string} */
-                        code: "INVALID_TIMEOUT" | "INVALID_IDEMPOTENCY_KEY";
+                        code: "INVALID_TIMEOUT" | "UNKNOWN_FIELD" | "INVALID_IDEMPOTENCY_KEY" | "INVALID_JSON" | "JSON_TOO_DEEP" | "FORBIDDEN_KEY" | "UNSUPPORTED_ENCODING";
                     };
                 };
             };
@@ -2133,6 +2217,18 @@ export interface operations {
                     };
                 };
             };
+            /** @description Error codes: PAYLOAD_TOO_LARGE */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"] & {
+                        /** @enum {string} */
+                        code: "PAYLOAD_TOO_LARGE";
+                    };
+                };
+            };
             /** @description Error codes: UNSUPPORTED_MEDIA_TYPE */
             415: {
                 headers: {
@@ -2169,7 +2265,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Error codes: COMPOSE_FAILED */
+            /** @description Error codes: COMPOSE_FAILED, IDEMPOTENCY_STORE_FAILED */
             500: {
                 headers: {
                     [name: string]: unknown;
@@ -2177,7 +2273,7 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["ErrorBodyDto"] & {
                         /** @enum {string} */
-                        code: "COMPOSE_FAILED";
+                        code: "COMPOSE_FAILED" | "IDEMPOTENCY_STORE_FAILED";
                     };
                 };
             };
@@ -2219,7 +2315,7 @@ export interface operations {
                     "application/json": components["schemas"]["ContainerDto"];
                 };
             };
-            /** @description Error codes: INVALID_IDEMPOTENCY_KEY */
+            /** @description Error codes: INVALID_IDEMPOTENCY_KEY, INVALID_JSON, JSON_TOO_DEEP, FORBIDDEN_KEY, UNSUPPORTED_ENCODING */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -2227,7 +2323,7 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["ErrorBodyDto"] & {
                         /** @enum {string} */
-                        code: "INVALID_IDEMPOTENCY_KEY";
+                        code: "INVALID_IDEMPOTENCY_KEY" | "INVALID_JSON" | "JSON_TOO_DEEP" | "FORBIDDEN_KEY" | "UNSUPPORTED_ENCODING";
                     };
                 };
             };
@@ -2291,6 +2387,18 @@ export interface operations {
                     };
                 };
             };
+            /** @description Error codes: PAYLOAD_TOO_LARGE */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"] & {
+                        /** @enum {string} */
+                        code: "PAYLOAD_TOO_LARGE";
+                    };
+                };
+            };
             /** @description Error codes: UNSUPPORTED_MEDIA_TYPE */
             415: {
                 headers: {
@@ -2327,7 +2435,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Error codes: COMPOSE_FAILED */
+            /** @description Error codes: COMPOSE_FAILED, IDEMPOTENCY_STORE_FAILED */
             500: {
                 headers: {
                     [name: string]: unknown;
@@ -2335,7 +2443,7 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["ErrorBodyDto"] & {
                         /** @enum {string} */
-                        code: "COMPOSE_FAILED";
+                        code: "COMPOSE_FAILED" | "IDEMPOTENCY_STORE_FAILED";
                     };
                 };
             };
@@ -2377,7 +2485,7 @@ export interface operations {
                     "application/json": components["schemas"]["ContainerDto"];
                 };
             };
-            /** @description Error codes: INVALID_IDEMPOTENCY_KEY */
+            /** @description Error codes: INVALID_IDEMPOTENCY_KEY, INVALID_JSON, JSON_TOO_DEEP, FORBIDDEN_KEY, UNSUPPORTED_ENCODING */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -2385,7 +2493,7 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["ErrorBodyDto"] & {
                         /** @enum {string} */
-                        code: "INVALID_IDEMPOTENCY_KEY";
+                        code: "INVALID_IDEMPOTENCY_KEY" | "INVALID_JSON" | "JSON_TOO_DEEP" | "FORBIDDEN_KEY" | "UNSUPPORTED_ENCODING";
                     };
                 };
             };
@@ -2449,6 +2557,18 @@ export interface operations {
                     };
                 };
             };
+            /** @description Error codes: PAYLOAD_TOO_LARGE */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"] & {
+                        /** @enum {string} */
+                        code: "PAYLOAD_TOO_LARGE";
+                    };
+                };
+            };
             /** @description Error codes: UNSUPPORTED_MEDIA_TYPE */
             415: {
                 headers: {
@@ -2485,7 +2605,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Error codes: COMPOSE_FAILED */
+            /** @description Error codes: COMPOSE_FAILED, IDEMPOTENCY_STORE_FAILED */
             500: {
                 headers: {
                     [name: string]: unknown;
@@ -2493,7 +2613,7 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["ErrorBodyDto"] & {
                         /** @enum {string} */
-                        code: "COMPOSE_FAILED";
+                        code: "COMPOSE_FAILED" | "IDEMPOTENCY_STORE_FAILED";
                     };
                 };
             };
@@ -2544,7 +2664,7 @@ export interface operations {
                     "application/json": components["schemas"]["UploadResultDto"];
                 };
             };
-            /** @description Error codes: ZIP_CORRUPT, ZIP_UNSAFE_ENTRY, ZIP_SYMLINK_ENTRY, ZIP_NAME_TOO_LONG, ZIP_PATH_CLASH, ZIP_ENCRYPTED, ZIP_UNSUPPORTED_METHOD, INVALID_PATH, NOT_A_DIRECTORY, NOT_A_FILE, UNKNOWN_FIELD, INVALID_IDEMPOTENCY_KEY */
+            /** @description Error codes: ZIP_CORRUPT, ZIP_UNSAFE_ENTRY, ZIP_SYMLINK_ENTRY, ZIP_NAME_TOO_LONG, ZIP_PATH_CLASH, ZIP_ENCRYPTED, ZIP_UNSUPPORTED_METHOD, ZIP_PATH_TOO_DEEP, EMPTY_BODY, UPLOAD_ABORTED, INVALID_PATH, NOT_A_DIRECTORY, NOT_A_FILE, UNKNOWN_FIELD, INVALID_IDEMPOTENCY_KEY, INVALID_JSON, JSON_TOO_DEEP, FORBIDDEN_KEY, UNSUPPORTED_ENCODING */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -2552,7 +2672,7 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["ErrorBodyDto"] & {
                         /** @enum {string} */
-                        code: "ZIP_CORRUPT" | "ZIP_UNSAFE_ENTRY" | "ZIP_SYMLINK_ENTRY" | "ZIP_NAME_TOO_LONG" | "ZIP_PATH_CLASH" | "ZIP_ENCRYPTED" | "ZIP_UNSUPPORTED_METHOD" | "INVALID_PATH" | "NOT_A_DIRECTORY" | "NOT_A_FILE" | "UNKNOWN_FIELD" | "INVALID_IDEMPOTENCY_KEY";
+                        code: "ZIP_CORRUPT" | "ZIP_UNSAFE_ENTRY" | "ZIP_SYMLINK_ENTRY" | "ZIP_NAME_TOO_LONG" | "ZIP_PATH_CLASH" | "ZIP_ENCRYPTED" | "ZIP_UNSUPPORTED_METHOD" | "ZIP_PATH_TOO_DEEP" | "EMPTY_BODY" | "UPLOAD_ABORTED" | "INVALID_PATH" | "NOT_A_DIRECTORY" | "NOT_A_FILE" | "UNKNOWN_FIELD" | "INVALID_IDEMPOTENCY_KEY" | "INVALID_JSON" | "JSON_TOO_DEEP" | "FORBIDDEN_KEY" | "UNSUPPORTED_ENCODING";
                     };
                 };
             };
@@ -2664,7 +2784,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Error codes: MOUNT_UNAVAILABLE, FILE_IO_FAILED */
+            /** @description Error codes: MOUNT_UNAVAILABLE, FILE_IO_FAILED, IDEMPOTENCY_STORE_FAILED */
             500: {
                 headers: {
                     [name: string]: unknown;
@@ -2672,7 +2792,7 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["ErrorBodyDto"] & {
                         /** @enum {string} */
-                        code: "MOUNT_UNAVAILABLE" | "FILE_IO_FAILED";
+                        code: "MOUNT_UNAVAILABLE" | "FILE_IO_FAILED" | "IDEMPOTENCY_STORE_FAILED";
                     };
                 };
             };
@@ -2782,6 +2902,18 @@ export interface operations {
                     };
                 };
             };
+            /** @description Error codes: MOUNT_UNAVAILABLE, FILE_IO_FAILED */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"] & {
+                        /** @enum {string} */
+                        code: "MOUNT_UNAVAILABLE" | "FILE_IO_FAILED";
+                    };
+                };
+            };
         };
     };
     downloadZip: {
@@ -2807,7 +2939,7 @@ export interface operations {
                     "application/zip": string;
                 };
             };
-            /** @description Error codes: INVALID_PATH, NOT_A_DIRECTORY, NOT_A_FILE, UNKNOWN_FIELD */
+            /** @description Error codes: INVALID_PATH, NOT_A_DIRECTORY, NOT_A_FILE, UNKNOWN_FIELD, PATH_TOO_DEEP */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -2815,7 +2947,7 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["ErrorBodyDto"] & {
                         /** @enum {string} */
-                        code: "INVALID_PATH" | "NOT_A_DIRECTORY" | "NOT_A_FILE" | "UNKNOWN_FIELD";
+                        code: "INVALID_PATH" | "NOT_A_DIRECTORY" | "NOT_A_FILE" | "UNKNOWN_FIELD" | "PATH_TOO_DEEP";
                     };
                 };
             };
@@ -2864,6 +2996,18 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBodyDto"] & {
                         /** @enum {string} */
                         code: "TOO_MANY_ATTEMPTS";
+                    };
+                };
+            };
+            /** @description Error codes: MOUNT_UNAVAILABLE, FILE_IO_FAILED */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"] & {
+                        /** @enum {string} */
+                        code: "MOUNT_UNAVAILABLE" | "FILE_IO_FAILED";
                     };
                 };
             };
@@ -2948,6 +3092,18 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBodyDto"] & {
                         /** @enum {string} */
                         code: "TOO_MANY_ATTEMPTS";
+                    };
+                };
+            };
+            /** @description Error codes: MOUNT_UNAVAILABLE, FILE_IO_FAILED */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"] & {
+                        /** @enum {string} */
+                        code: "MOUNT_UNAVAILABLE" | "FILE_IO_FAILED";
                     };
                 };
             };
@@ -3347,7 +3503,7 @@ export interface operations {
                     "application/json": components["schemas"]["ContainerDto"];
                 };
             };
-            /** @description Error codes: INVALID_IDEMPOTENCY_KEY */
+            /** @description Error codes: INVALID_IDEMPOTENCY_KEY, INVALID_JSON, JSON_TOO_DEEP, FORBIDDEN_KEY, UNSUPPORTED_ENCODING */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -3355,7 +3511,7 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["ErrorBodyDto"] & {
                         /** @enum {string} */
-                        code: "INVALID_IDEMPOTENCY_KEY";
+                        code: "INVALID_IDEMPOTENCY_KEY" | "INVALID_JSON" | "JSON_TOO_DEEP" | "FORBIDDEN_KEY" | "UNSUPPORTED_ENCODING";
                     };
                 };
             };
@@ -3407,6 +3563,18 @@ export interface operations {
                     };
                 };
             };
+            /** @description Error codes: PAYLOAD_TOO_LARGE */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"] & {
+                        /** @enum {string} */
+                        code: "PAYLOAD_TOO_LARGE";
+                    };
+                };
+            };
             /** @description Error codes: UNSUPPORTED_MEDIA_TYPE */
             415: {
                 headers: {
@@ -3440,6 +3608,18 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBodyDto"] & {
                         /** @enum {string} */
                         code: "TOO_MANY_ATTEMPTS";
+                    };
+                };
+            };
+            /** @description Error codes: IDEMPOTENCY_STORE_FAILED */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"] & {
+                        /** @enum {string} */
+                        code: "IDEMPOTENCY_STORE_FAILED";
                     };
                 };
             };
