@@ -11,10 +11,6 @@ export class EventRing<T extends { id: number }> {
     this.items = new Array<T | undefined>(capacity);
   }
 
-  get size(): number {
-    return this.count;
-  }
-
   push(item: T): void {
     this.items[(this.head + this.count) % this.capacity] = item;
     if (this.count < this.capacity) this.count += 1;

@@ -47,10 +47,6 @@ export class SseStream {
     return this;
   }
 
-  get isOpen(): boolean {
-    return !this.closed;
-  }
-
   /** Bytes written but not yet taken by the client. */
   get buffered(): number {
     return this.res.writableLength;
