@@ -9,6 +9,8 @@ import { getMetadataStorage } from 'class-validator';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
+import { ValidationError } from '../common/errors/app-error';
+import { ApiErrors } from '../common/http/api-errors.decorator';
 import { derivedCode } from '../common/http/validation-pipe';
 import {
   ERROR_CODE_MODULES,
@@ -214,6 +216,14 @@ describe('error-code registry', () => {
       }
     }
     expect(bare).toEqual([]);
+  });
+
+  it('does not compile a code no module registered (tsc checks the @ts-expect-error lines)', () => {
+    // @ts-expect-error 'NO_SUCH_CODE' is in no module's errorCodes(...)
+    const err = new ValidationError('NO_SUCH_CODE', 'never raised');
+    // @ts-expect-error nor may a route document one
+    const decorator = ApiErrors({ 400: ['NO_SUCH_CODE'] });
+    expect([err.code, typeof decorator]).toEqual(['NO_SUCH_CODE', 'function']);
   });
 
   it("keeps the README's code list as the registry renders it (npm run docs:error-codes rewrites it)", () => {
