@@ -1,3 +1,4 @@
+import type { ErrorCode } from '../common/errors/error-codes';
 import type { ComposeCallRecord } from '../common/request-context';
 
 /** One line of `actions.jsonl`. Never holds a password, an Authorization header, env values or terminal input. */
@@ -13,7 +14,7 @@ export interface AuditEntry {
   status: number;
   duration_ms: number;
   error?: string;
-  code?: string;
+  code?: ErrorCode;
   compose: ComposeCallRecord[];
   /** The Idempotency-Key the request carried (routes that honour one). */
   idempotency_key?: string;

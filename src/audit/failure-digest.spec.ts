@@ -1,7 +1,8 @@
+import type { ErrorCode } from '../common/errors/error-codes';
 import type { AuditEntry } from './audit-entry';
 import { FailureDigest } from './failure-digest';
 
-const failure = (remote: string, id: string, code = 'INVALID_CREDENTIALS', status = 401): AuditEntry => ({
+const failure = (remote: string, id: string, code: ErrorCode = 'INVALID_CREDENTIALS', status = 401): AuditEntry => ({
   timestamp: `t-${id}`,
   request_id: id,
   user: 'admin',

@@ -5,6 +5,7 @@ import { RequestContext, RequestState } from '../common/request-context';
 import { ClientAddress } from '../common/http/client-address';
 import { attachState } from '../common/http/request-state';
 import { requestIdFrom } from '../common/http/request-id';
+import type { ErrorCode } from '../common/errors/error-codes';
 import type { AuditEntry } from './audit-entry';
 import { AuditLog } from './audit-log';
 import { InFlightRequests } from './in-flight-requests';
@@ -32,7 +33,7 @@ export class RequestAuditMiddleware implements NestMiddleware {
     };
     attachState(req, state);
     res.setHeader('X-Request-Id', state.requestId);
-    const entry = (status: number, failure: { error?: string; code?: string }): AuditEntry => ({
+    const entry = (status: number, failure: { error?: string; code?: ErrorCode }): AuditEntry => ({
       timestamp: isoWithOffset(new Date()),
       request_id: state.requestId,
       user: state.user ?? null,

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { AsyncLocalStorage } from 'node:async_hooks';
+import type { ErrorCode } from './errors/error-codes';
 
 export interface ComposeCallRecord {
   argv: string[];
@@ -15,7 +16,7 @@ export interface RequestState {
   action?: string;
   cuid?: string;
   compose: ComposeCallRecord[];
-  errorCode?: string;
+  errorCode?: ErrorCode;
   errorId?: string;
   /** The request's Idempotency-Key, on routes that honour it. */
   idempotencyKey?: string;

@@ -13,6 +13,7 @@ import { setReserved } from './idempotent.decorator';
 import { InflightKeys } from './inflight-keys';
 import { Claim, KeyRequest, KeyStore, StoredResponse } from './key-store';
 import { captureJson, pinStatus, replayableHeaders, whenResponseOver } from './response-capture';
+import type { ErrorCode } from '../common/errors/error-codes';
 
 /** A client that sends nothing for this long while its repeated upload is compared is gone. */
 const DRAIN_IDLE_MS = 60_000;
@@ -150,7 +151,8 @@ export class IdempotentRequests {
       state.idempotencyReplayed = true;
       if (stored.status >= 400 && body !== null && typeof body === 'object') {
         state.errorId = String((body as Record<string, unknown>).error);
-        state.errorCode = String((body as Record<string, unknown>).code);
+        // A stored answer is one of ours, so its code was an ErrorCode when it was stored.
+        state.errorCode = String((body as Record<string, unknown>).code) as ErrorCode;
       }
     }
     for (const [name, value] of Object.entries(stored.headers)) res.setHeader(name, value);
