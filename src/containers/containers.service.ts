@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
-import { NotFoundError } from '../common/errors/app-error';
+import { ComposeError, NotFoundError } from '../common/errors/app-error';
 import { isoWithOffset } from '../common/time';
 import { ComposeRunner } from '../compose/compose-runner';
 import { isCuid } from './cuid';
@@ -19,7 +19,8 @@ import { asBindFailure, assertNoPortConflict, normalizePorts } from './port-rule
 import { ContainerNetwork } from '../network/container-network';
 import { ProjectStore } from './project-store';
 import { ResourcePolicy } from './resource-policy';
-import { DockerState, StateCache } from './state-cache';
+import type { DockerState } from './docker-state';
+import { StateCache } from './state-cache';
 
 export interface UpdateResult extends Container {
   /** True when the change was applied to a running container by recreating it. */
@@ -55,13 +56,29 @@ export class ContainersService {
       updated_at: now,
       ...lifetimesOnCreate(dto, now),
     };
-    await this.images.ensureAvailable(spec.image);
+    // An engine known to be away refuses the create before anything is written.
+    await this.cache.ensureSynced();
     await this.network.ensureReady();
+    try {
+      return await this.createProject(spec);
+    } catch (err) {
+      // The image is looked at only when the create failed (the files `pull_policy: never` and
+      // `--pull never` make a missing image fail it): one CLI call less on every create. A missing
+      // image is then pulled as IMAGE_PULL_POLICY allows, or refused, and the create made again.
+      if (!(err instanceof ComposeError) || (await this.images.isPresent(spec.image))) throw err;
+      await this.images.ensureAvailable(spec.image);
+      return this.createProject(spec);
+    }
+  }
+
+  /** Writes the project and makes its container; on any failure neither is left behind. */
+  private async createProject(spec: ContainerSpec): Promise<Container> {
     await this.locks.forPorts(async () => {
       assertNoPortConflict(spec.cuid, spec.ports, this.store.all());
       await this.store.create(spec);
     });
     return this.locks.forContainer(spec.cuid, async () => {
+      const mark = this.cache.mark();
       try {
         await this.compose.run(spec.cuid, CREATE_ARGS);
       } catch (err) {
@@ -70,7 +87,7 @@ export class ContainersService {
         await this.store.remove(spec.cuid);
         throw err;
       }
-      return this.view(spec, await this.cache.settledStatus(spec.cuid, 'created'));
+      return this.view(spec, await this.cache.statusAfter(spec.cuid, mark, 'create', 'created'));
     });
   }
 
@@ -85,6 +102,7 @@ export class ContainersService {
   async status(cuid: string): Promise<Omit<DockerState, 'id' | 'created'> & { cuid: string }> {
     this.requireSpec(cuid);
     await this.cache.ensureSynced();
+    await this.cache.detailsSettled();
     const state = this.cache.get(cuid);
     return {
       cuid,
