@@ -11,7 +11,14 @@ import { DockerStates } from './docker-states';
 import { EventWaits } from './event-waits';
 
 const INSPECT_BATCH = 100;
-const COALESCE_MS = 25;
+/**
+ * An event gives the new status at once; the details (times, pid, exit code of a stop) come from
+ * one inspect once the container has been quiet this long, so a burst (create, start, stop…) costs
+ * one CLI call, or none when it ends in `destroy`. GET …/status asks for them at once.
+ */
+const DETAILS_QUIET_MS = 300;
+/** A container whose events never stop (exec after exec) still gets its details this often. */
+const DETAILS_MAX_DELAY_MS = 2_000;
 /** Longest wait between reconnection attempts: an engine back after a restart is noticed within it. */
 const MAX_RETRY_MS = 2_000;
 /**
@@ -31,7 +38,8 @@ const MAX_EVENT_SEQS = 10_000;
 export class StateCache implements OnApplicationShutdown {
   private readonly logger = new Logger('StateCache');
   private readonly states = new DockerStates();
-  private readonly pending = new Set<string>();
+  /** Containers whose details are not read since their last event: when that came, and the first. */
+  private readonly pending = new Map<string, { first: number; last: number }>();
   /** Inspects started by events and not yet applied (GET …/status waits for them). */
   private readonly flushes = new Set<Promise<void>>();
   /** Per container id, the number of its last event: an inspect started before it is older news. */
@@ -279,9 +287,9 @@ export class StateCache implements OnApplicationShutdown {
       this.pending.delete(id);
     } else {
       this.applyStatus(event);
-      // Events come in bursts (create, attach, start…): one inspect per container per burst.
-      this.pending.add(id);
-      this.flushTimer ??= setTimeout(() => this.flushPending(), COALESCE_MS);
+      const now = performance.now();
+      this.pending.set(id, { first: this.pending.get(id)?.first ?? now, last: now });
+      this.flushTimer ??= setTimeout(() => this.flushDue(), DETAILS_QUIET_MS);
     }
     // Last, so whoever waited for this event reads the state it left.
     this.waits.received(event);
@@ -307,11 +315,26 @@ export class StateCache implements OnApplicationShutdown {
     });
   }
 
-  private flushPending(): void {
-    if (this.flushTimer) clearTimeout(this.flushTimer);
+  /** Reads the details of the containers that are due; waits on for the others. */
+  private flushDue(): void {
     this.flushTimer = null;
-    const ids = [...this.pending];
-    this.pending.clear();
+    const now = performance.now();
+    const due = (t: { first: number; last: number }): boolean =>
+      now - t.last >= DETAILS_QUIET_MS || now - t.first >= DETAILS_MAX_DELAY_MS;
+    this.flushPending([...this.pending].filter(([, t]) => due(t)).map(([id]) => id));
+    if (this.pending.size === 0) return;
+    const next = Math.min(
+      ...[...this.pending.values()].map((t) => Math.min(t.last + DETAILS_QUIET_MS, t.first + DETAILS_MAX_DELAY_MS)),
+    );
+    this.flushTimer = setTimeout(() => this.flushDue(), Math.max(1, next - now));
+  }
+
+  private flushPending(ids = [...this.pending.keys()]): void {
+    if (ids.length === this.pending.size && this.flushTimer) {
+      clearTimeout(this.flushTimer);
+      this.flushTimer = null;
+    }
+    for (const id of ids) this.pending.delete(id);
     if (ids.length === 0) return;
     const flush = this.inspect(ids)
       .catch((err: Error) => this.logger.warn(`inspect after event failed: ${err.message}`))
