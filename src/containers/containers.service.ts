@@ -8,6 +8,7 @@ import { AppUsage } from './app-usage';
 import { CREATE_ARGS, UP_ARGS } from './compose-verbs';
 import { ContainerLocks } from './container-locks';
 import { Page, paginate } from './container-page';
+import { PageMemo } from './page-memo';
 import type { Container, ContainerSpec, ContainerStatus, PortMapping } from './container.types';
 import type { CreateContainerDto } from './dto/create-container.dto';
 import type { ListQueryDto } from './dto/list-query.dto';
@@ -30,6 +31,8 @@ export interface UpdateResult extends Container {
 /** Creating, reading, changing and deleting containers; the state machine lives in LifecycleService. */
 @Injectable()
 export class ContainersService {
+  private readonly pages = new PageMemo();
+
   constructor(
     private readonly store: ProjectStore,
     private readonly cache: StateCache,
@@ -118,18 +121,22 @@ export class ContainersService {
 
   async list(query: ListQueryDto): Promise<Page> {
     await this.cache.ensureSynced();
-    const statusOf = (cuid: string): ContainerStatus => this.cache.get(cuid)?.status ?? 'created';
-    return paginate(
-      this.store.sorted(),
-      statusOf,
-      {
-        statuses: query.status ? (query.status.split(',') as ContainerStatus[]) : undefined,
-        tags: query.tag ? query.tag.split(',').filter((t) => t !== '') : undefined,
-        limit: query.limit ?? 50,
-        cursor: query.cursor,
-      },
-      (cuid) => this.usage.get(cuid),
-    );
+    const version = `${this.store.version}:${this.cache.version}:${this.usage.version}`;
+    const key = JSON.stringify([query.status, query.tag, query.limit, query.cursor]);
+    return this.pages.get(version, key, () => {
+      const statusOf = (cuid: string): ContainerStatus => this.cache.get(cuid)?.status ?? 'created';
+      return paginate(
+        this.store.sorted(),
+        statusOf,
+        {
+          statuses: query.status ? (query.status.split(',') as ContainerStatus[]) : undefined,
+          tags: query.tag ? query.tag.split(',').filter((t) => t !== '') : undefined,
+          limit: query.limit ?? 50,
+          cursor: query.cursor,
+        },
+        (cuid) => this.usage.get(cuid),
+      );
+    });
   }
 
   /** `ifMatch`: the caller's If-Match, checked under the container's lock (412 when it changed since). */
