@@ -1,43 +1,52 @@
 /**
  * Lifecycle and listing benchmark (prints figures; not a test).
- *   npx ts-node bench/lifecycle-bench.ts [--containers 500] [--rounds 5]
- * Needs a build (`npm run build`): the service is started from dist/.
- * 1. create+start+stop+delete through the API vs the same raw `docker compose` commands (median of rounds).
- * 2. With N containers in `created` state: GET /containers p50/p99 and requests/s at concurrency 16,
- *    beside one `docker compose ls -a`.
+ *   npx ts-node --transpile-only bench/lifecycle-bench.ts [--rounds 7] [--containers 500] [--seconds 10]
+ *     [--listing-rounds 3] [--only lifecycle|listing]
+ * Needs a build (`npm run build`; the service runs from dist/ in its own process) and wrk
+ * (`bash scripts/provision-docker.sh bench`).
+ * 1. create+start+stop+delete through the API beside the same raw `docker compose` calls on the same
+ *    compose file, alternating which side goes first in each round; medians per step and in total.
+ * 2. With N containers (in `created` state): GET /containers (first page, 50) under wrk at
+ *    concurrency 16 for --seconds per round, beside one `docker compose ls -a` in the same round.
  */
-import { execFileSync } from 'node:child_process';
-import { chownSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { execFile, execFileSync } from 'node:child_process';
+import { chownSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { Agent, request } from 'node:http';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
+import { promisify } from 'node:util';
 import { PASS, TEST_IMAGE, USER } from '../test/support/e2e-app';
 import { removeProjects } from '../test/support/e2e-app';
 import { spawnService } from '../test/support/service-process';
 
+const run = promisify(execFile);
 const arg = (name: string, fallback: number): number => {
   const i = process.argv.indexOf(`--${name}`);
   return i > 0 ? Number(process.argv[i + 1]) : fallback;
 };
+const only = ((): string | null => {
+  const i = process.argv.indexOf('--only');
+  return i > 0 ? (process.argv[i + 1] ?? null) : null;
+})();
+const ROUNDS = arg('rounds', 7);
 const CONTAINERS = arg('containers', 500);
-const ROUNDS = arg('rounds', 5);
+const SECONDS = arg('seconds', 10);
+const LISTING_ROUNDS = arg('listing-rounds', 3);
 const BOOT = 'import time\ntime.sleep(100000)\n';
+const STEPS = ['create', 'start', 'stop', 'delete'] as const;
 
-const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? NaN;
-const pct = (xs: number[], p: number): number =>
-  [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(xs.length * p))] ?? NaN;
+const median = (xs: number[]): number => {
+  const s = [...xs].sort((a, b) => a - b);
+  const mid = Math.floor(s.length / 2);
+  return s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
+};
+const ms = (x: number): string => `${x.toFixed(0)} ms`;
 
-async function main(): Promise<void> {
-  // The service runs as its own process (built dist/), so the load generator does not share its event loop.
-  const service = await spawnService({ COMPOSE_TIMEOUT_MS: '300000' });
-  const t = {
-    baseUrl: service.baseUrl,
-    projectsDir: service.projectsDir,
-    authHeader: `Basic ${Buffer.from(`${USER}:${PASS}`).toString('base64')}`,
-  };
-  const agent = new Agent({ keepAlive: true, maxSockets: 32 });
-  const url = new URL(t.baseUrl);
-  const call = (method: string, p: string, body?: unknown): Promise<{ status: number; body: Record<string, any> }> =>
+type Call = (method: string, p: string, body?: unknown) => Promise<{ status: number; body: any }>;
+
+function client(baseUrl: string, authHeader: string, agent: Agent): Call {
+  const url = new URL(baseUrl);
+  return (method, p, body) =>
     new Promise((resolve, reject) => {
       const data = body === undefined ? undefined : JSON.stringify(body);
       const req = request(
@@ -47,7 +56,7 @@ async function main(): Promise<void> {
           path: p,
           method,
           agent,
-          headers: { Authorization: t.authHeader, ...(data ? { 'Content-Type': 'application/json' } : {}) },
+          headers: { Authorization: authHeader, ...(data ? { 'Content-Type': 'application/json' } : {}) },
         },
         (res) => {
           let text = '';
@@ -58,106 +67,195 @@ async function main(): Promise<void> {
       req.on('error', reject);
       req.end(data);
     });
+}
 
+async function expectOk(what: string, p: Promise<{ status: number; body: any }>): Promise<any> {
+  const r = await p;
+  if (r.status >= 300) throw new Error(`${what}: ${r.status} ${JSON.stringify(r.body)}`);
+  return r.body;
+}
+
+async function timed(fn: () => Promise<unknown>): Promise<number> {
+  const t0 = performance.now();
+  await fn();
+  return performance.now() - t0;
+}
+
+/** One API round: the four calls, each timed (boot.py is put in place as an upload would, untimed). */
+async function apiRound(call: Call, projectsDir: string): Promise<number[]> {
+  let cuid = '';
+  const create = await timed(async () => {
+    cuid = (await expectOk('create', call('POST', '/containers', { image: TEST_IMAGE }))).cuid;
+  });
+  const boot = path.join(projectsDir, cuid, 'app', 'boot.py');
+  writeFileSync(boot, BOOT);
+  chownSync(boot, 1000, 1000);
+  const start = await timed(() => expectOk('start', call('POST', `/containers/${cuid}/start`)));
+  const stop = await timed(() => expectOk('stop', call('POST', `/containers/${cuid}/stop`)));
+  const del = await timed(() => expectOk('delete', call('DELETE', `/containers/${cuid}`)));
+  return [create, start, stop, del];
+}
+
+/** The same four steps as raw compose calls, on a copy of the service's own compose file. */
+async function rawRound(composeText: string, root: string, i: number): Promise<number[]> {
+  const name = `cmrawbench${process.pid}x${i}`;
+  const dir = path.join(root, name);
+  mkdirSync(path.join(dir, 'app'), { recursive: true });
+  writeFileSync(path.join(dir, 'app', 'boot.py'), BOOT);
+  chownSync(path.join(dir, 'app', 'boot.py'), 1000, 1000);
+  writeFileSync(
+    path.join(dir, 'compose.yaml'),
+    composeText.replace(/source: "[^"]+"/, `source: "${path.join(dir, 'app')}"`),
+  );
+  const compose = (...args: string[]) => () =>
+    run('docker', ['compose', '-p', name, '-f', path.join(dir, 'compose.yaml'), '--project-directory', dir, ...args]);
+  return [
+    await timed(compose('create', '--no-build', '--pull', 'never')),
+    await timed(compose('up', '-d', '--no-build', '--pull', 'never', '--remove-orphans')),
+    await timed(compose('stop', '-t', '10')),
+    await timed(compose('down', '--remove-orphans', '--volumes', '-t', '10')),
+  ];
+}
+
+async function lifecycle(call: Call, projectsDir: string): Promise<void> {
+  // The raw side runs the very compose file the service writes (one created only to copy it).
+  const template = (await expectOk('create', call('POST', '/containers', { image: TEST_IMAGE }))).cuid as string;
+  const composeText = readFileSync(path.join(projectsDir, template, 'compose.yaml'), 'utf8');
+  await expectOk('delete', call('DELETE', `/containers/${template}`));
+  const rawRoot = mkdtempSync(path.join(tmpdir(), 'cm-raw-'));
+  const api: number[][] = [];
+  const raw: number[][] = [];
   try {
-    // 1. lifecycle: API vs raw compose
-    const api: number[] = [];
-    const raw: number[] = [];
-    const rawRoot = mkdtempSync(path.join(tmpdir(), 'cm-raw-'));
     for (let i = 0; i < ROUNDS; i += 1) {
-      let t0 = performance.now();
-      const created = await call('POST', '/containers', { image: TEST_IMAGE });
-      const cuid = created.body.cuid as string;
-      const boot = path.join(t.projectsDir, cuid, 'app', 'boot.py');
-      writeFileSync(boot, BOOT);
-      chownSync(boot, 1000, 1000);
-      await call('POST', `/containers/${cuid}/start`);
-      await call('POST', `/containers/${cuid}/stop`);
-      await call('DELETE', `/containers/${cuid}`);
-      api.push(performance.now() - t0);
-
-      const name = `rawbench${i}${Date.now()}`;
-      const dir = path.join(rawRoot, name);
-      mkdirSync(path.join(dir, 'app'), { recursive: true });
-      writeFileSync(path.join(dir, 'app', 'boot.py'), BOOT);
-      // Copy the service's own compose file so both sides run the same container definition.
-      writeFileSync(
-        path.join(dir, 'compose.yaml'),
-        execFileSync('cat', [
-          path.join(
-            t.projectsDir,
-            (await call('POST', '/containers', { image: TEST_IMAGE })).body.cuid,
-            'compose.yaml',
-          ),
-        ])
-          .toString()
-          .replace(/source: "[^"]+"/, `source: "${path.join(dir, 'app')}"`),
-      );
-      const compose = (...args: string[]): void => {
-        execFileSync(
-          'docker',
-          ['compose', '-p', name, '-f', path.join(dir, 'compose.yaml'), '--project-directory', dir, ...args],
-          {
-            stdio: 'ignore',
-          },
-        );
-      };
-      t0 = performance.now();
-      compose('create');
-      compose('up', '-d');
-      compose('stop', '-t', '10');
-      compose('down', '--remove-orphans', '--volumes', '-t', '10');
-      raw.push(performance.now() - t0);
+      // Alternate which side goes first, so a machine that speeds up or slows down favours neither.
+      if (i % 2 === 0) {
+        api.push(await apiRound(call, projectsDir));
+        raw.push(await rawRound(composeText, rawRoot, i));
+      } else {
+        raw.push(await rawRound(composeText, rawRoot, i));
+        api.push(await apiRound(call, projectsDir));
+      }
     }
-    rmSync(rawRoot, { recursive: true, force: true });
-    console.log(`lifecycle create+start+stop+delete, median of ${ROUNDS}:`);
-    console.log(
-      `  API ${median(api).toFixed(0)} ms   raw compose ${median(raw).toFixed(0)} ms   ratio ${(median(api) / median(raw)).toFixed(2)}x (target <= 1.15x)`,
-    );
-
-    // 2. many containers, listing from the state cache
-    const existing = (await call('GET', '/containers?limit=500')).body.containers.length as number;
-    const t0 = performance.now();
-    let next = existing;
-    await Promise.all(
-      Array.from({ length: 8 }, async () => {
-        while (next < CONTAINERS) {
-          next += 1;
-          const r = await call('POST', '/containers', { image: TEST_IMAGE });
-          if (r.status !== 201) throw new Error(`create failed: ${JSON.stringify(r.body)}`);
-        }
-      }),
-    );
-    const createS = (performance.now() - t0) / 1000;
-    console.log(
-      `created ${CONTAINERS - existing} containers in ${createS.toFixed(1)} s (${((CONTAINERS - existing) / createS).toFixed(1)}/s, concurrency 8)`,
-    );
-
-    const latencies: number[] = [];
-    const REQUESTS = 2000;
-    let sent = 0;
-    const l0 = performance.now();
-    await Promise.all(
-      Array.from({ length: 16 }, async () => {
-        while (sent < REQUESTS) {
-          sent += 1;
-          const s = performance.now();
-          const r = await call('GET', '/containers');
-          if (r.status !== 200) throw new Error(`list failed: ${r.status}`);
-          latencies.push(performance.now() - s);
-        }
-      }),
-    );
-    const wall = (performance.now() - l0) / 1000;
-    const ls0 = performance.now();
-    execFileSync('docker', ['compose', 'ls', '-a'], { stdio: 'ignore' });
-    const lsMs = performance.now() - ls0;
-    console.log(`GET /containers with ${CONTAINERS} containers, concurrency 16, ${REQUESTS} requests:`);
-    console.log(
-      `  p50 ${pct(latencies, 0.5).toFixed(2)} ms   p99 ${pct(latencies, 0.99).toFixed(2)} ms   ${(REQUESTS / wall).toFixed(0)} req/s (target p50 <= 10 ms)`,
-    );
-    console.log(`  one \`docker compose ls -a\`: ${lsMs.toFixed(0)} ms`);
   } finally {
+    rmSync(rawRoot, { recursive: true, force: true });
+  }
+  const total = (rows: number[][]): number[] => rows.map((r) => r.reduce((a, b) => a + b, 0));
+  console.log(`\nlifecycle, median of ${ROUNDS} alternating rounds:`);
+  console.log('| step | API | raw `docker compose` | ratio |');
+  console.log('| --- | --- | --- | --- |');
+  STEPS.forEach((step, s) => {
+    const a = median(api.map((r) => r[s]!));
+    const b = median(raw.map((r) => r[s]!));
+    console.log(`| ${step} | ${ms(a)} | ${ms(b)} | ${(a / b).toFixed(2)}× |`);
+  });
+  const a = median(total(api));
+  const b = median(total(raw));
+  console.log(`| create+start+stop+delete | ${ms(a)} | ${ms(b)} | **${(a / b).toFixed(2)}×** (target ≤ 1.08×) |`);
+  const ratios = total(api).map((t, i) => t / total(raw)[i]!);
+  console.log(`per-round ratios: ${ratios.map((r) => r.toFixed(2)).join(' ')}`);
+}
+
+interface WrkResult {
+  p50: number;
+  p99: number;
+  rps: number;
+  requests: number;
+  errors: string;
+}
+
+/** wrk's --latency figures, in ms. */
+function parseWrk(text: string): WrkResult {
+  const latency = (pct: string): number => {
+    const m = new RegExp(`^\\s*${pct}%\\s+([\\d.]+)(us|ms|s)`, 'm').exec(text);
+    if (!m) return NaN;
+    const v = Number(m[1]);
+    return m[2] === 'us' ? v / 1000 : m[2] === 's' ? v * 1000 : v;
+  };
+  const errors = [/Non-2xx or 3xx responses: (\d+)/, /Socket errors: (.*)/].flatMap((re) => re.exec(text)?.[0] ?? []);
+  return {
+    p50: latency('50'),
+    p99: latency('99'),
+    rps: Number(/Requests\/sec:\s+([\d.]+)/.exec(text)?.[1] ?? NaN),
+    requests: Number(/(\d+) requests in/.exec(text)?.[1] ?? NaN),
+    errors: errors.join('; '),
+  };
+}
+
+/** User + system CPU the process has used, in ms (from /proc: load-independent, unlike latency). */
+function cpuMs(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
+}
+
+async function listing(call: Call, baseUrl: string, authHeader: string, pid: number): Promise<void> {
+  const existing = (await expectOk('list', call('GET', '/containers?limit=500'))).containers.length as number;
+  let next = existing;
+  const t0 = performance.now();
+  await Promise.all(
+    Array.from({ length: 8 }, async () => {
+      while (next < CONTAINERS) {
+        next += 1;
+        await expectOk('create', call('POST', '/containers', { image: TEST_IMAGE }));
+      }
+    }),
+  );
+  const createS = (performance.now() - t0) / 1000;
+  console.log(
+    `\ncreated ${CONTAINERS - existing} containers in ${createS.toFixed(1)} s (${((CONTAINERS - existing) / createS).toFixed(1)}/s, concurrency 8)`,
+  );
+  const rows: (WrkResult & { lsMs: number; cpuUs: number })[] = [];
+  for (let i = 0; i < LISTING_ROUNDS; i += 1) {
+    const lsMs = await timed(() => run('docker', ['compose', 'ls', '-a']));
+    const cpu0 = cpuMs(pid);
+    const { stdout } = await run('wrk', [
+      '-t2',
+      '-c16',
+      `-d${SECONDS}s`,
+      '--latency',
+      '-H',
+      `Authorization: ${authHeader}`,
+      `${baseUrl}/containers`,
+    ]);
+    const r = parseWrk(stdout);
+    const cpuUs = ((cpuMs(pid) - cpu0) * 1000) / r.requests;
+    if (r.errors) console.log(`  round ${i + 1}: ${r.errors}`);
+    rows.push({ ...r, lsMs, cpuUs });
+  }
+  const p50 = median(rows.map((r) => r.p50));
+  const ls = median(rows.map((r) => r.lsMs));
+  console.log(
+    `\nGET /containers (first page of 50) with ${CONTAINERS} containers, wrk -t2 -c16, ${SECONDS} s × ${LISTING_ROUNDS} rounds (medians):`,
+  );
+  console.log('| measure | service | anchor: one `docker compose ls -a` | target |');
+  console.log('| --- | --- | --- | --- |');
+  console.log(`| p50 | **${p50.toFixed(2)} ms** | ${ms(ls)} (${(ls / p50).toFixed(0)}× the p50) | ≤ 3 ms, ≥ 30× |`);
+  console.log(`| p99 | ${median(rows.map((r) => r.p99)).toFixed(2)} ms | | |`);
+  console.log(`| requests/s | **${median(rows.map((r) => r.rps)).toFixed(0)}** | | ≥ 5,000 |`);
+  console.log(`| service CPU per request (user+sys) | ${median(rows.map((r) => r.cpuUs)).toFixed(0)} µs | | ≤ 200 µs (5,000/s on one core) |`);
+  console.log(
+    `per round: ${rows.map((r) => `p50 ${r.p50.toFixed(2)} ms, ${r.rps.toFixed(0)} req/s, ls ${ms(r.lsMs)}`).join(' | ')}`,
+  );
+}
+
+async function main(): Promise<void> {
+  try {
+    execFileSync('wrk', ['--version'], { stdio: 'ignore' });
+  } catch (err) {
+    // wrk prints its version and exits 1; only a missing binary is an error.
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') {
+      throw new Error('wrk is missing: bash scripts/provision-docker.sh bench');
+    }
+  }
+  const service = await spawnService({ COMPOSE_TIMEOUT_MS: '300000' });
+  const authHeader = `Basic ${Buffer.from(`${USER}:${PASS}`).toString('base64')}`;
+  const agent = new Agent({ keepAlive: true, maxSockets: 32 });
+  const call = client(service.baseUrl, authHeader, agent);
+  console.log(`load average at start: ${readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ')}`);
+  try {
+    if (only !== 'listing') await lifecycle(call, service.projectsDir);
+    if (only !== 'lifecycle') await listing(call, service.baseUrl, authHeader, service.child.pid!);
+  } finally {
+    console.log(`load average at end: ${readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ')}`);
     const all = (await call('GET', '/containers?limit=500')).body.containers as { cuid: string }[];
     await Promise.all(
       Array.from({ length: 8 }, async (_, w) => {

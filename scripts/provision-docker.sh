@@ -3,7 +3,8 @@
 #   - Docker engine (docker.io, containerd, runc) and Compose v2 (pinned from Debian 13),
 #   - running containerd + dockerd (coping with stale pid files and an already running daemon),
 #   - the offline test image (debootstrap bookworm minbase + python3, `python` -> python3),
-#   - Debian's chromium, which the console's browser tests drive through playwright-core.
+#   - Debian's chromium, which the console's browser tests drive through playwright-core,
+#   - Debian's wrk, the HTTP load generator of bench/lifecycle-bench.ts.
 # Idempotent: every step is skipped when its result is already there.
 set -euo pipefail
 
@@ -143,6 +144,19 @@ install_browser() {
   apt_install apt-browser.log chromium fonts-dejavu-core
 }
 
+# bench/lifecycle-bench.ts loads GET /containers with wrk (a C load generator: a Node client would
+# share the two cores' worth of JavaScript time with the service it measures).
+install_bench_tools() {
+  if command -v wrk >/dev/null 2>&1; then
+    log "wrk present"
+    return
+  fi
+  need_root
+  log "installing wrk (bench/lifecycle-bench.ts)"
+  apt_update_once
+  apt_install apt-bench.log wrk
+}
+
 build_test_image() {
   if docker image inspect "$TEST_IMAGE" >/dev/null 2>&1; then
     log "test image $TEST_IMAGE present"
@@ -165,6 +179,7 @@ case "${1:-all}" in
   engine) install_engine; install_compose; start_daemons ;;
   image) build_test_image ;;
   browser) install_browser ;;
-  all) install_engine; install_compose; install_example_clients; install_browser; start_daemons; build_test_image ;;
-  *) echo "usage: $0 [all|engine|image|browser]" >&2; exit 2 ;;
+  bench) install_bench_tools ;;
+  all) install_engine; install_compose; install_example_clients; install_browser; install_bench_tools; start_daemons; build_test_image ;;
+  *) echo "usage: $0 [all|engine|image|browser|bench]" >&2; exit 2 ;;
 esac

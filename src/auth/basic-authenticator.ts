@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { IncomingMessage } from 'node:http';
 import { Authenticator } from 'passport';
+import { VerifiedHeaders } from './verified-headers';
 import { AuthError, RateLimitedError } from '../common/errors/app-error';
 import { ClientAddress } from '../common/http/client-address';
 import { ColonSafeBasicStrategy, parseBasicHeader } from './basic-strategy';
@@ -27,6 +28,7 @@ export class AuthFailure extends Error {
 @Injectable()
 export class BasicAuthenticator {
   private readonly passport = new Authenticator();
+  private readonly verified = new VerifiedHeaders();
 
   constructor(
     verifier: CredentialsVerifier,
@@ -52,6 +54,14 @@ export class BasicAuthenticator {
     if (retryAfter > 0) {
       return Promise.reject(new AuthFailure(new RateLimitedError(retryAfter), attemptedUser));
     }
+    // The very header that passed before passes again without the strategy (the throttle above still
+    // applies); a header never seen to pass takes the full check.
+    const header = req.headers.authorization ?? '';
+    const known = this.verified.userOf(header);
+    if (known !== null) {
+      this.throttle.recordSuccess(address, attemptedUser);
+      return Promise.resolve(known);
+    }
     return new Promise<string>((resolve, reject) => {
       const middleware = this.passport.authenticate(
         'basic',
@@ -59,6 +69,7 @@ export class BasicAuthenticator {
         (err: unknown, user: string | false | undefined) => {
           if (!err && typeof user === 'string') {
             this.throttle.recordSuccess(address, attemptedUser);
+            this.verified.add(header, user);
             resolve(user);
             return;
           }

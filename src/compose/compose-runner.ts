@@ -6,6 +6,7 @@ import { ComposeError, TimeoutError, UnavailableError } from '../common/errors/a
 import { KeyedMutex } from '../common/keyed-mutex';
 import { ComposeCallRecord, RequestContext } from '../common/request-context';
 import { cliEnv } from './cli-env';
+import { LineStream, lineStreamOf } from './line-stream';
 import { ProcessResult, ProcessRunner } from './process-runner';
 import { ProjectPaths } from './project-paths';
 import { ComposeErrorCode } from './compose.errors';
@@ -79,6 +80,11 @@ export class ComposeRunner {
   /** Starts a long-running docker process (`events`, `logs --follow`, `attach`); the caller owns it. */
   startLong(args: string[]): ChildProcess {
     return this.processes.start([this.config.dockerBin, ...args], this.env);
+  }
+
+  /** A long-running docker process read line by line (`events`); the caller closes it. */
+  streamLines(args: string[]): LineStream {
+    return lineStreamOf(this.startLong(args));
   }
 
   /** Starts a long-running `docker compose` process from an argv this class built (e.g. execArgv). */

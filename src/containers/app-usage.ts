@@ -23,6 +23,7 @@ export class AppUsage implements OnApplicationShutdown {
   private running = false;
   private timer: NodeJS.Timeout | null = null;
   private stopped = false;
+  private changes = 0;
 
   constructor(
     private readonly meter: TreeMeter,
@@ -45,6 +46,11 @@ export class AppUsage implements OnApplicationShutdown {
     this.queue.clear();
   }
 
+  /** Moves whenever a figure does (a listing built at one version is current until it moves). */
+  get version(): number {
+    return this.changes;
+  }
+
   get(cuid: string): DiskUsage {
     const known = this.usage.get(cuid);
     if (!known) return NOT_MEASURED;
@@ -59,7 +65,7 @@ export class AppUsage implements OnApplicationShutdown {
   }
 
   forget(cuid: string): void {
-    this.usage.delete(cuid);
+    if (this.usage.delete(cuid)) this.changes += 1;
     this.queue.delete(cuid);
   }
 
@@ -92,6 +98,7 @@ export class AppUsage implements OnApplicationShutdown {
       // Deleted while it was measured: keep no figure for a container that is gone.
       if (!this.store.get(cuid)) return;
       const now = new Date();
+      this.changes += 1;
       this.usage.set(cuid, {
         app_bytes: size.bytes,
         complete: size.complete,

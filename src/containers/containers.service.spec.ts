@@ -1,5 +1,5 @@
-import { existsSync, readFileSync, rmSync } from 'node:fs';
-import { ComposeError, UnavailableError } from '../common/errors/app-error';
+import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { ComposeError, UnavailableError, ValidationError } from '../common/errors/app-error';
 import { FakeWorld, fakeWorld, unreachable } from '../../test/support/fake-engine';
 
 /**
@@ -83,8 +83,48 @@ describe('ContainersService: all or nothing', () => {
   it('a create the engine refuses leaves no directory and tries to remove what it made', async () => {
     w.engine.failWhen = (call) => (call[0] === 'create' ? unreachable() : undefined);
     await expect(w.containers.create({ image: 'img:1' })).rejects.toBeInstanceOf(UnavailableError);
-    expect(w.engine.verbs()).toEqual(['create', 'down']);
+    // (`docker ps`: the fake world has no events stream, so every create re-syncs first.)
+    expect(w.engine.verbs().filter((v) => v !== 'docker ps')).toEqual(['create', 'down']);
     expect(w.store.all().map((s) => s.cuid)).toEqual([cuid]);
+  });
+
+  it('a create while the engine is known to be away refuses before writing anything', async () => {
+    w.engine.failWhen = unreachableFor('docker ps');
+    const dirs = readdirSync(w.paths.root);
+    await expect(w.containers.create({ image: 'img:1' })).rejects.toBeInstanceOf(UnavailableError);
+    expect(w.engine.verbs()).toEqual(['docker ps']);
+    expect(readdirSync(w.paths.root)).toEqual(dirs);
+  });
+
+  it('looks at the image only when the create failed, then refuses a missing one with nothing left', async () => {
+    const refusal = new ValidationError('IMAGE_NOT_PRESENT', 'not here', {});
+    w.images.isPresent = jest.fn(() => Promise.resolve(false));
+    w.images.ensureAvailable = jest.fn(() => Promise.reject(refusal));
+    w.engine.failWhen = (call) => (call[0] === 'create' ? new ComposeError('COMPOSE_FAILED', 'no image', {}) : undefined);
+    const dirs = readdirSync(w.paths.root);
+    await expect(w.containers.create({ image: 'gone:1' })).rejects.toBe(refusal);
+    expect(w.images.isPresent).toHaveBeenCalledWith('gone:1');
+    expect(readdirSync(w.paths.root).filter((d) => !d.startsWith('.deleting-'))).toEqual(dirs);
+    expect(w.store.all().map((s) => s.cuid)).toEqual([cuid]);
+  });
+
+  it('makes the container again once a missing image was pulled', async () => {
+    let creates = 0;
+    w.images.isPresent = jest.fn(() => Promise.resolve(false));
+    w.images.ensureAvailable = jest.fn(() => Promise.resolve());
+    w.engine.failWhen = (call) =>
+      call[0] === 'create' && (creates += 1) === 1 ? new ComposeError('COMPOSE_FAILED', 'no image', {}) : undefined;
+    const created = await w.containers.create({ image: 'pulled:1' });
+    expect(w.images.ensureAvailable).toHaveBeenCalledWith('pulled:1');
+    expect(creates).toBe(2);
+    expect(existsSync(w.paths.composeFile(created.cuid))).toBe(true);
+  });
+
+  it('a create that worked never asks about the image', async () => {
+    w.images.isPresent = jest.fn(() => Promise.resolve(true));
+    await w.containers.create({ image: 'img:1' });
+    expect(w.images.isPresent).not.toHaveBeenCalled();
+    expect(w.engine.verbs()).not.toContain('docker image');
   });
 
   it('a create that worked is a success even if the engine goes away before the read-back', async () => {

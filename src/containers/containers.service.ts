@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
-import { NotFoundError } from '../common/errors/app-error';
+import { ComposeError, NotFoundError } from '../common/errors/app-error';
 import { isoWithOffset } from '../common/time';
 import { ComposeRunner } from '../compose/compose-runner';
 import { isCuid } from './cuid';
@@ -8,6 +8,7 @@ import { AppUsage } from './app-usage';
 import { CREATE_ARGS, UP_ARGS } from './compose-verbs';
 import { ContainerLocks } from './container-locks';
 import { Page, paginate } from './container-page';
+import { PageMemo } from './page-memo';
 import type { Container, ContainerSpec, ContainerStatus, PortMapping } from './container.types';
 import type { CreateContainerDto } from './dto/create-container.dto';
 import type { ListQueryDto } from './dto/list-query.dto';
@@ -19,7 +20,8 @@ import { asBindFailure, assertNoPortConflict, normalizePorts } from './port-rule
 import { ContainerNetwork } from '../network/container-network';
 import { ProjectStore } from './project-store';
 import { ResourcePolicy } from './resource-policy';
-import { DockerState, StateCache } from './state-cache';
+import type { DockerState } from './docker-state';
+import { StateCache } from './state-cache';
 import { ContainersErrorCode } from './containers.errors';
 
 export interface UpdateResult extends Container {
@@ -30,6 +32,8 @@ export interface UpdateResult extends Container {
 /** Creating, reading, changing and deleting containers; the state machine lives in LifecycleService. */
 @Injectable()
 export class ContainersService {
+  private readonly pages = new PageMemo();
+
   constructor(
     private readonly store: ProjectStore,
     private readonly cache: StateCache,
@@ -56,13 +60,29 @@ export class ContainersService {
       updated_at: now,
       ...lifetimesOnCreate(dto, now),
     };
-    await this.images.ensureAvailable(spec.image);
+    // An engine known to be away refuses the create before anything is written.
+    await this.cache.ensureSynced();
     await this.network.ensureReady();
+    try {
+      return await this.createProject(spec);
+    } catch (err) {
+      // The image is looked at only when the create failed (the files `pull_policy: never` and
+      // `--pull never` make a missing image fail it): one CLI call less on every create. A missing
+      // image is then pulled as IMAGE_PULL_POLICY allows, or refused, and the create made again.
+      if (!(err instanceof ComposeError) || (await this.images.isPresent(spec.image))) throw err;
+      await this.images.ensureAvailable(spec.image);
+      return this.createProject(spec);
+    }
+  }
+
+  /** Writes the project and makes its container; on any failure neither is left behind. */
+  private async createProject(spec: ContainerSpec): Promise<Container> {
     await this.locks.forPorts(async () => {
       assertNoPortConflict(spec.cuid, spec.ports, this.store.all());
       await this.store.create(spec);
     });
     return this.locks.forContainer(spec.cuid, async () => {
+      const mark = this.cache.mark();
       try {
         await this.compose.run(spec.cuid, CREATE_ARGS);
       } catch (err) {
@@ -71,7 +91,7 @@ export class ContainersService {
         await this.store.remove(spec.cuid);
         throw err;
       }
-      return this.view(spec, await this.cache.settledStatus(spec.cuid, 'created'));
+      return this.view(spec, await this.cache.statusAfter(spec.cuid, mark, 'create', 'created'));
     });
   }
 
@@ -86,6 +106,7 @@ export class ContainersService {
   async status(cuid: string): Promise<Omit<DockerState, 'id' | 'created'> & { cuid: string }> {
     this.requireSpec(cuid);
     await this.cache.ensureSynced();
+    await this.cache.detailsSettled();
     const state = this.cache.get(cuid);
     return {
       cuid,
@@ -101,18 +122,22 @@ export class ContainersService {
 
   async list(query: ListQueryDto): Promise<Page> {
     await this.cache.ensureSynced();
-    const statusOf = (cuid: string): ContainerStatus => this.cache.get(cuid)?.status ?? 'created';
-    return paginate(
-      this.store.sorted(),
-      statusOf,
-      {
-        statuses: query.status ? (query.status.split(',') as ContainerStatus[]) : undefined,
-        tags: query.tag ? query.tag.split(',').filter((t) => t !== '') : undefined,
-        limit: query.limit ?? 50,
-        cursor: query.cursor,
-      },
-      (cuid) => this.usage.get(cuid),
-    );
+    const version = `${this.store.version}:${this.cache.version}:${this.usage.version}`;
+    const key = JSON.stringify([query.status, query.tag, query.limit, query.cursor]);
+    return this.pages.get(version, key, () => {
+      const statusOf = (cuid: string): ContainerStatus => this.cache.get(cuid)?.status ?? 'created';
+      return paginate(
+        this.store.sorted(),
+        statusOf,
+        {
+          statuses: query.status ? (query.status.split(',') as ContainerStatus[]) : undefined,
+          tags: query.tag ? query.tag.split(',').filter((t) => t !== '') : undefined,
+          limit: query.limit ?? 50,
+          cursor: query.cursor,
+        },
+        (cuid) => this.usage.get(cuid),
+      );
+    });
   }
 
   /** `ifMatch`: the caller's If-Match, checked under the container's lock (412 when it changed since). */

@@ -18,7 +18,7 @@ export class ImageChecker {
   ) {}
 
   async ensureAvailable(image: string): Promise<void> {
-    if (await this.isLocal(image)) return;
+    if (await this.isPresent(image)) return;
     this.assertPullAllowed(image);
     try {
       await this.compose.runDocker(['pull', '--quiet', '--', image]);
@@ -32,7 +32,8 @@ export class ImageChecker {
     }
   }
 
-  private async isLocal(image: string): Promise<boolean> {
+  /** Whether the host has the image now (no pull). */
+  async isPresent(image: string): Promise<boolean> {
     const local = await this.compose.runDocker(['image', 'inspect', '--format', '{{.Id}}', '--', image], {
       okExitCodes: [1],
       timeoutMs: 30_000,

@@ -17,6 +17,14 @@ export type Action = 'start' | 'stop' | 'restart' | 'pause' | 'unpause';
 
 const DEFAULT_STOP_TIMEOUT_S = 10;
 
+/** What a transition left: the status it produced, and the engine event that shows it (null: it ran nothing). */
+interface Outcome {
+  status: ContainerStatus;
+  event: string | null;
+}
+
+const unchanged = (status: ContainerStatus): Outcome => ({ status, event: null });
+
 /**
  * The state machine: start/stop are idempotent, pause needs running, unpause needs paused; every
  * transition runs under the container's lock and answers with the state Docker reports afterwards.
@@ -37,18 +45,25 @@ export class LifecycleService {
     return this.locks.forContainer(cuid, async () => {
       const spec = this.containers.requireSpec(cuid);
       const status: ContainerStatus = (await this.cache.current(cuid))?.status ?? 'created';
-      const produced = await this.transition(spec, status, action, stopTimeoutS);
-      return this.containers.view(spec, await this.cache.settledStatus(cuid, produced));
+      const mark = this.cache.mark();
+      const done = await this.transition(spec, status, action, stopTimeoutS);
+      // The answer is Docker's status after the command: from the event the command caused, or
+      // (when it ran none, or the stream cannot tell) from a fresh inspect.
+      const settled =
+        done.event === null
+          ? await this.cache.settledStatus(cuid, done.status)
+          : await this.cache.statusAfter(cuid, mark, done.event, done.status);
+      return this.containers.view(spec, settled);
     });
   }
 
-  /** Runs one action from `status`; returns the status it produced. */
+  /** Runs one action from `status`. */
   private async transition(
     spec: ContainerSpec,
     status: ContainerStatus,
     action: Action,
     stopTimeoutS: number,
-  ): Promise<ContainerStatus> {
+  ): Promise<Outcome> {
     switch (action) {
       case 'start':
         return this.start(spec, status);
@@ -67,7 +82,7 @@ export class LifecycleService {
           );
         }
         await this.compose.run(spec.cuid, ['pause']);
-        return 'paused';
+        return { status: 'paused', event: 'pause' };
       case 'unpause':
         if (status !== 'paused') {
           throw new StateError(
@@ -77,12 +92,12 @@ export class LifecycleService {
           );
         }
         await this.compose.run(spec.cuid, ['unpause']);
-        return 'running';
+        return { status: 'running', event: 'unpause' };
     }
   }
 
-  private async start(spec: ContainerSpec, status: ContainerStatus): Promise<ContainerStatus> {
-    if (status === 'running' || status === 'restarting') return status;
+  private async start(spec: ContainerSpec, status: ContainerStatus): Promise<Outcome> {
+    if (status === 'running' || status === 'restarting') return unchanged(status);
     if (status === 'paused') throw paused('start');
     if (spec.command === null && !(await this.hasBootScript(spec.cuid))) {
       throw new StateError(
@@ -101,11 +116,11 @@ export class LifecycleService {
     } catch (err) {
       throw asBindFailure(err, spec.ports);
     }
-    return 'running';
+    return { status: 'running', event: 'start' };
   }
 
-  private async stop(spec: ContainerSpec, status: ContainerStatus, timeoutS: number): Promise<ContainerStatus> {
-    if (status === 'created' || status === 'stopped' || status === 'dead') return status;
+  private async stop(spec: ContainerSpec, status: ContainerStatus, timeoutS: number): Promise<Outcome> {
+    if (status === 'created' || status === 'stopped' || status === 'dead') return unchanged(status);
     if (status === 'paused') await this.compose.run(spec.cuid, ['unpause']);
     try {
       await this.compose.run(spec.cuid, ['stop', '-t', String(timeoutS)], { timeoutMs: (timeoutS + 60) * 1000 });
@@ -114,7 +129,7 @@ export class LifecycleService {
       if (status === 'paused') await this.compose.run(spec.cuid, ['pause']).catch(() => undefined);
       throw err;
     }
-    return 'stopped';
+    return { status: 'stopped', event: 'stop' };
   }
 
   /** A regular file, not a symlink: the check must not follow a link the container planted. */

@@ -22,6 +22,7 @@ export class ProjectStore {
   private readonly specs = new Map<string, ContainerSpec>();
   /** Listing order, rebuilt lazily after a change rather than sorted on every request. */
   private sortedCache: ContainerSpec[] | null = null;
+  private changes = 0;
 
   constructor(
     private readonly paths: ProjectPaths,
@@ -34,12 +35,19 @@ export class ProjectStore {
     await fs.mkdir(this.paths.root, { recursive: true });
     this.specs.clear();
     this.sortedCache = null;
+    this.changes += 1;
     for (const name of await fs.readdir(this.paths.root)) {
       if (!isCuid(name)) continue;
       const spec = await this.readFromDisk(name);
       if (spec) this.specs.set(name, spec);
       this.sortedCache = null;
+      this.changes += 1;
     }
+  }
+
+  /** Moves on every change of any spec (a listing built at one version is current until it moves). */
+  get version(): number {
+    return this.changes;
   }
 
   get(cuid: string): ContainerSpec | undefined {
@@ -76,6 +84,7 @@ export class ProjectStore {
     }
     this.specs.set(spec.cuid, spec);
     this.sortedCache = null;
+    this.changes += 1;
   }
 
   async save(spec: ContainerSpec): Promise<void> {
@@ -91,6 +100,7 @@ export class ProjectStore {
     }
     this.specs.set(spec.cuid, spec);
     this.sortedCache = null;
+    this.changes += 1;
   }
 
   /**
@@ -102,6 +112,7 @@ export class ProjectStore {
     const leftover = await this.leftovers.moveAside(cuid);
     this.specs.delete(cuid);
     this.sortedCache = null;
+    this.changes += 1;
     if (leftover) await this.leftovers.remove(leftover);
   }
 

@@ -1,48 +1,33 @@
 import { Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
-import type { ChildProcess } from 'node:child_process';
-import { createInterface } from 'node:readline';
 import { Observable, Subject } from 'rxjs';
 import { ROOT_LABEL } from '../compose/labels';
 import { ComposeRunner } from '../compose/compose-runner';
-import { killGroup } from '../compose/process-runner';
+import type { LineStream } from '../compose/line-stream';
 import { ProjectPaths } from '../compose/project-paths';
 import type { ContainerStatus } from './container.types';
 import { DockerContainerEvent, toContainerEvent } from './docker-event';
+import { DockerState, InspectResult, statusAfterEvent, toState } from './docker-state';
 import { DockerStates } from './docker-states';
+import { EventWaits } from './event-waits';
 
-const PROJECT_LABEL = 'com.docker.compose.project';
 const INSPECT_BATCH = 100;
-const COALESCE_MS = 25;
+/**
+ * An event gives the new status at once; the details (times, pid, exit code of a stop) come from
+ * one inspect once the container has been quiet this long, so a burst (create, start, stop…) costs
+ * one CLI call, or none when it ends in `destroy`. GET …/status asks for them at once.
+ */
+const DETAILS_QUIET_MS = 300;
+/** A container whose events never stop (exec after exec) still gets its details this often. */
+const DETAILS_MAX_DELAY_MS = 2_000;
 /** Longest wait between reconnection attempts: an engine back after a restart is noticed within it. */
 const MAX_RETRY_MS = 2_000;
-
-export interface DockerState {
-  id: string;
-  cuid: string;
-  created: string;
-  status: ContainerStatus;
-  exit_code: number | null;
-  started_at: string | null;
-  finished_at: string | null;
-  restart_count: number;
-  oom_killed: boolean;
-  pid: number | null;
-}
-
-interface InspectResult {
-  Id: string;
-  Created: string;
-  RestartCount?: number;
-  Config?: { Labels?: Record<string, string> };
-  State: {
-    Status: string;
-    ExitCode: number;
-    StartedAt: string;
-    FinishedAt: string;
-    OOMKilled: boolean;
-    Pid: number;
-  };
-}
+/**
+ * How long an operation waits for the event its command caused before it asks `docker inspect`
+ * instead. The event is normally there when the command returns; this only bounds a lost one.
+ */
+const EVENT_WAIT_MS = 1_000;
+/** Event numbers kept for containers that are gone, so a late inspect cannot bring one back. */
+const MAX_EVENT_SEQS = 10_000;
 
 /**
  * Live Docker state of every managed container, kept in memory from one `docker events` stream
@@ -53,8 +38,14 @@ interface InspectResult {
 export class StateCache implements OnApplicationShutdown {
   private readonly logger = new Logger('StateCache');
   private readonly states = new DockerStates();
-  private readonly pending = new Set<string>();
-  private events: ChildProcess | null = null;
+  /** Containers whose details are not read since their last event: when that came, and the first. */
+  private readonly pending = new Map<string, { first: number; last: number }>();
+  /** Inspects started by events and not yet applied (GET …/status waits for them). */
+  private readonly flushes = new Set<Promise<void>>();
+  /** Per container id, the number of its last event: an inspect started before it is older news. */
+  private readonly eventSeqs = new Map<string, number>();
+  private readonly waits = new EventWaits();
+  private events: LineStream | null = null;
   private synced = false;
   /** The re-sync requests are waiting on, so an outage costs one `docker ps`, not one per request. */
   private syncing: Promise<void> | null = null;
@@ -91,6 +82,38 @@ export class StateCache implements OnApplicationShutdown {
     return this.states.all();
   }
 
+  /** Changes whenever any container's state does: a listing built at one version is valid until it moves. */
+  get version(): number {
+    return this.states.version;
+  }
+
+  /** A point in the events stream, taken before an operation's command (see statusAfter). */
+  mark(): number {
+    return this.waits.mark;
+  }
+
+  /**
+   * The status after a command that succeeded and makes Docker report `action` for the project (an
+   * `up` that starts, a `stop`): read from the events stream once it reported that action after
+   * `mark`, which costs no CLI call; read like settledStatus when the stream cannot say (it is
+   * down, or the event did not come, e.g. because the command had nothing to do).
+   */
+  async statusAfter(cuid: string, mark: number, action: string, produced: ContainerStatus): Promise<ContainerStatus> {
+    if (this.synced && this.events && (await this.waits.waitFor(cuid, action, mark, EVENT_WAIT_MS))) {
+      return this.get(cuid)?.status ?? produced;
+    }
+    return this.settledStatus(cuid, produced);
+  }
+
+  /**
+   * Resolves once the details (exit code, times, pid) of every event received so far are read: an
+   * event carries the new status at once, the rest comes with the inspect it triggers.
+   */
+  async detailsSettled(): Promise<void> {
+    if (this.pending.size > 0) this.flushPending();
+    await Promise.all([...this.flushes]);
+  }
+
   /** Throws 503 when the engine cannot be reached and the cache cannot be trusted. */
   async ensureSynced(): Promise<void> {
     if (this.synced) return;
@@ -105,14 +128,19 @@ export class StateCache implements OnApplicationShutdown {
    * one `inspect` by the name compose gives the single service's container.
    */
   async refreshProject(cuid: string): Promise<DockerState | undefined> {
+    const since = this.waits.mark;
     const result = await this.compose.runDocker(['inspect', '--type', 'container', `${cuid}-app-1`], {
       timeoutMs: 30_000,
       okExitCodes: [1],
     });
-    this.forget(cuid);
+    const found = new Set<string>();
     for (const item of JSON.parse(result.stdout || '[]') as InspectResult[]) {
       const state = toState(item);
-      if (state) this.states.set(state);
+      if (state && this.isCurrent(state.id, since)) this.states.set(state);
+      if (state) found.add(state.id);
+    }
+    for (const state of this.states.ofProject(cuid)) {
+      if (!found.has(state.id) && this.isCurrent(state.id, since)) this.states.delete(state.id);
     }
     return this.get(cuid);
   }
@@ -158,8 +186,9 @@ export class StateCache implements OnApplicationShutdown {
     this.stopped = true;
     if (this.retryTimer) clearTimeout(this.retryTimer);
     if (this.flushTimer) clearTimeout(this.flushTimer);
-    if (this.events) killGroup(this.events, 'SIGTERM');
+    this.events?.close();
     this.events = null;
+    this.waits.cancelAll();
   }
 
   private async listIds(): Promise<string[]> {
@@ -173,23 +202,24 @@ export class StateCache implements OnApplicationShutdown {
   private async inspect(ids: string[]): Promise<void> {
     for (let i = 0; i < ids.length; i += INSPECT_BATCH) {
       const batch = ids.slice(i, i + INSPECT_BATCH);
+      const since = this.waits.mark;
       // A container removed between `ps` and `inspect` makes inspect exit 1 but still print the rest.
       const result = await this.compose.runDocker(['inspect', ...batch], { timeoutMs: 30_000, okExitCodes: [1] });
       const found = new Set<string>();
       for (const item of JSON.parse(result.stdout || '[]') as InspectResult[]) {
         const state = toState(item);
         if (state) {
-          this.states.set(state);
+          if (this.isCurrent(state.id, since)) this.states.set(state);
           found.add(state.id);
         }
       }
-      for (const id of batch) if (!found.has(id)) this.states.delete(id);
+      for (const id of batch) if (!found.has(id) && this.isCurrent(id, since)) this.states.delete(id);
     }
   }
 
   private openStream(): void {
     if (this.stopped) return;
-    const child = this.compose.startLong([
+    const stream = this.compose.streamLines([
       'events',
       '--format',
       '{{json .}}',
@@ -198,17 +228,16 @@ export class StateCache implements OnApplicationShutdown {
       '--filter',
       `label=${ROOT_LABEL}=${this.paths.root}`,
     ]);
-    this.events = child;
-    child.stdin?.end();
-    child.stderr?.resume();
-    const lines = createInterface({ input: child.stdout! });
-    lines.on('line', (line) => this.onEvent(line));
-    child.on('error', () => undefined);
-    child.on('close', () => {
-      if (this.events !== child) return;
-      this.events = null;
-      this.synced = false;
-      this.scheduleRecovery();
+    this.events = stream;
+    stream.lines.subscribe({
+      next: (line) => this.onEvent(line),
+      complete: () => {
+        if (this.events !== stream) return;
+        this.events = null;
+        this.synced = false;
+        this.waits.cancelAll();
+        this.scheduleRecovery();
+      },
     });
   }
 
@@ -242,62 +271,89 @@ export class StateCache implements OnApplicationShutdown {
   }
 
   private onEvent(line: string): void {
-    let event: { id?: string; Action?: string; Actor?: { ID?: string } };
+    let raw: { id?: string; Action?: string; Actor?: { ID?: string } };
     try {
-      event = JSON.parse(line) as typeof event;
+      raw = JSON.parse(line) as typeof raw;
     } catch {
       return;
     }
-    const id = event.Actor?.ID ?? event.id;
+    const id = raw.Actor?.ID ?? raw.id;
     if (!id) return;
-    this.received.next(toContainerEvent(event, id));
-    if (event.Action === 'destroy') {
+    const event = toContainerEvent(raw, id);
+    this.received.next(event);
+    this.rememberEvent(id);
+    if (event.action === 'destroy') {
       this.states.delete(id);
       this.pending.delete(id);
-      return;
+    } else {
+      this.applyStatus(event);
+      const now = performance.now();
+      this.pending.set(id, { first: this.pending.get(id)?.first ?? now, last: now });
+      this.flushTimer ??= setTimeout(() => this.flushDue(), DETAILS_QUIET_MS);
     }
-    // Events come in bursts (create, attach, start…): one inspect per container per burst.
-    this.pending.add(id);
-    this.flushTimer ??= setTimeout(() => {
+    // Last, so whoever waited for this event reads the state it left.
+    this.waits.received(event);
+  }
+
+  /** The event's status now; the inspect it triggers brings the rest (times, pid) shortly after. */
+  private applyStatus(event: DockerContainerEvent): void {
+    const status = statusAfterEvent(event.action);
+    if (status === null || event.cuid === null) return;
+    const known = this.states.byId(event.containerId);
+    const exitCode = event.action === 'die' ? event.exitCode : status === 'stopped' ? (known?.exit_code ?? null) : null;
+    this.states.set({
+      id: event.containerId,
+      cuid: event.cuid,
+      created: known?.created ?? new Date(event.timeMs).toISOString(),
+      status,
+      exit_code: exitCode,
+      started_at: known?.started_at ?? null,
+      finished_at: known?.finished_at ?? null,
+      restart_count: known?.restart_count ?? 0,
+      oom_killed: known?.oom_killed ?? false,
+      pid: status === 'running' || status === 'paused' ? (known?.pid ?? null) : null,
+    });
+  }
+
+  /** Reads the details of the containers that are due; waits on for the others. */
+  private flushDue(): void {
+    this.flushTimer = null;
+    const now = performance.now();
+    const due = (t: { first: number; last: number }): boolean =>
+      now - t.last >= DETAILS_QUIET_MS || now - t.first >= DETAILS_MAX_DELAY_MS;
+    this.flushPending([...this.pending].filter(([, t]) => due(t)).map(([id]) => id));
+    if (this.pending.size === 0) return;
+    const next = Math.min(
+      ...[...this.pending.values()].map((t) => Math.min(t.last + DETAILS_QUIET_MS, t.first + DETAILS_MAX_DELAY_MS)),
+    );
+    this.flushTimer = setTimeout(() => this.flushDue(), Math.max(1, next - now));
+  }
+
+  private flushPending(ids = [...this.pending.keys()]): void {
+    if (ids.length === this.pending.size && this.flushTimer) {
+      clearTimeout(this.flushTimer);
       this.flushTimer = null;
-      const ids = [...this.pending];
-      this.pending.clear();
-      this.inspect(ids).catch((err: Error) => this.logger.warn(`inspect after event failed: ${err.message}`));
-    }, COALESCE_MS);
+    }
+    for (const id of ids) this.pending.delete(id);
+    if (ids.length === 0) return;
+    const flush = this.inspect(ids)
+      .catch((err: Error) => this.logger.warn(`inspect after event failed: ${err.message}`))
+      .finally(() => this.flushes.delete(flush));
+    this.flushes.add(flush);
   }
-}
 
-export function toApiStatus(dockerStatus: string): ContainerStatus {
-  switch (dockerStatus) {
-    case 'created':
-      return 'created';
-    case 'running':
-      return 'running';
-    case 'paused':
-      return 'paused';
-    case 'restarting':
-      return 'restarting';
-    case 'dead':
-      return 'dead';
-    default:
-      return 'stopped';
+  private rememberEvent(id: string): void {
+    this.eventSeqs.delete(id);
+    this.eventSeqs.set(id, this.waits.mark + 1);
+    // Oldest first (re-inserted on every event): what is dropped is long settled.
+    for (const old of this.eventSeqs.keys()) {
+      if (this.eventSeqs.size <= MAX_EVENT_SEQS) break;
+      this.eventSeqs.delete(old);
+    }
   }
-}
 
-function toState(item: InspectResult): DockerState | null {
-  const cuid = item.Config?.Labels?.[PROJECT_LABEL];
-  if (!cuid) return null;
-  const time = (t: string): string | null => (t && !t.startsWith('0001-') ? t : null);
-  return {
-    id: item.Id,
-    cuid,
-    created: item.Created,
-    status: toApiStatus(item.State.Status),
-    exit_code: item.State.Status === 'exited' || item.State.Status === 'dead' ? item.State.ExitCode : null,
-    started_at: time(item.State.StartedAt),
-    finished_at: time(item.State.FinishedAt),
-    restart_count: item.RestartCount ?? 0,
-    oom_killed: item.State.OOMKilled,
-    pid: item.State.Pid > 0 ? item.State.Pid : null,
-  };
+  /** False when the container had an event after `since`: what an inspect begun then says is older. */
+  private isCurrent(id: string, since: number): boolean {
+    return (this.eventSeqs.get(id) ?? 0) <= since;
+  }
 }

@@ -17,10 +17,17 @@ const ACTIVITY_FILE = 'last-activity';
 export class ActivityTracker {
   private readonly last = new Map<string, number>();
   private readonly persistedAt = new Map<string, number>();
+  private changes = 0;
 
   constructor(private readonly paths: ProjectPaths) {}
 
+  /** Moves whenever a last-use time does (answers that show `idle_stop_at` are current until it moves). */
+  get version(): number {
+    return this.changes;
+  }
+
   touch(cuid: string, now = Date.now()): void {
+    this.changes += 1;
     this.last.set(cuid, Math.max(now, this.last.get(cuid) ?? 0));
     if (now - (this.persistedAt.get(cuid) ?? 0) < PERSIST_EVERY_MS) return;
     this.persistedAt.set(cuid, now);
@@ -34,12 +41,14 @@ export class ActivityTracker {
     if (last === undefined) {
       const stat = await fs.stat(this.file(spec.cuid)).catch(() => null);
       last = Math.max(stat?.mtimeMs ?? 0, Date.parse(spec.updated_at) || 0);
+      this.changes += 1;
       this.last.set(spec.cuid, Math.max(last, this.last.get(spec.cuid) ?? 0));
     }
     return this.last.get(spec.cuid) ?? last;
   }
 
   forget(cuid: string): void {
+    this.changes += 1;
     this.last.delete(cuid);
     this.persistedAt.delete(cuid);
   }

@@ -73,6 +73,7 @@ export interface FakeWorld {
   paths: ProjectPaths;
   locks: ContainerLocks;
   network: ContainerNetwork;
+  images: ImageChecker;
   containers: ContainersService;
 }
 
@@ -88,10 +89,13 @@ export async function fakeWorld(): Promise<FakeWorld> {
   await store.load();
   const cache = new StateCache(runner, paths);
   const locks = new ContainerLocks();
-  const images = { ensureAvailable: () => Promise.resolve() } as unknown as ImageChecker;
+  const images = {
+    ensureAvailable: () => Promise.resolve(),
+    isPresent: () => Promise.resolve(true),
+  } as unknown as ImageChecker;
   const resources = new ResourcePolicy(fakeConfig({ defaultResources: {}, maxResources: {} }));
   const usage = { get: () => null, refreshIfStale: () => undefined, forget: () => undefined } as unknown as AppUsage;
   const network = { ensureReady: () => Promise.resolve() } as unknown as ContainerNetwork;
   const containers = new ContainersService(store, cache, runner, images, locks, resources, usage, network);
-  return { engine, store, cache, paths, locks, network, containers };
+  return { engine, store, cache, paths, locks, network, images, containers };
 }

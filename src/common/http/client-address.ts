@@ -13,12 +13,23 @@ import { addressIn, parseAddressList } from './address-list';
 @Injectable()
 export class ClientAddress {
   private readonly trusted;
+  /** Asked by the audit line and by auth for every request: worked out once per request. */
+  private readonly known = new WeakMap<IncomingMessage, string>();
 
   constructor(config: AppConfig) {
     this.trusted = parseAddressList(config.trustedProxies);
   }
 
   of(req: IncomingMessage): string {
+    let address = this.known.get(req);
+    if (address === undefined) {
+      address = this.resolve(req);
+      this.known.set(req, address);
+    }
+    return address;
+  }
+
+  private resolve(req: IncomingMessage): string {
     const peer = req.socket.remoteAddress ?? 'unknown';
     if (!addressIn(this.trusted, peer)) return peer;
     const header = req.headers['x-forwarded-for'];

@@ -16,6 +16,12 @@ const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
 export function jsonBody(limitBytes: number): RequestHandler {
   const parse = json({ limit: limitBytes, strict: false, type: ['application/json', 'application/*+json'] });
   return (req: Request, res: Response, next: NextFunction): void => {
+    // No body (every GET): nothing to parse or bind, as the parser itself would decide.
+    if (req.headers['content-length'] === undefined && req.headers['transfer-encoding'] === undefined) {
+      if (!Reflect.has(req, 'body')) req.body = undefined;
+      next();
+      return;
+    }
     const done = AsyncResource.bind((err?: unknown) => {
       if (err) return next(toAppError(err));
       const problem = inspect(req.body as unknown, 0);

@@ -1,4 +1,4 @@
-import { ValidationPipe } from '@nestjs/common';
+import { ArgumentMetadata, ValidationPipe } from '@nestjs/common';
 import type { ValidationError as ClassValidatorError } from 'class-validator';
 import { ValidationError } from '../errors/app-error';
 import { CommonErrorCode } from '../errors/error-codes';
@@ -10,7 +10,7 @@ import type { ErrorCode } from '../errors/error-codes';
  * otherwise the code is derived from the field (`INVALID_<FIELD>`).
  */
 export function createValidationPipe(): ValidationPipe {
-  return new ValidationPipe({
+  return new EmptyQueryMemoPipe({
     transform: true,
     whitelist: true,
     forbidNonWhitelisted: true,
@@ -18,6 +18,33 @@ export function createValidationPipe(): ValidationPipe {
     stopAtFirstError: true,
     exceptionFactory: (errors) => toValidationError(errors),
   });
+}
+
+/**
+ * A query string with no parameters (`GET /containers`, most requests) validates the same way every
+ * time for one DTO class: that result is worked out once per class and each request gets its own
+ * copy. Anything else, and an empty query a DTO refuses, takes the full validation every time.
+ */
+class EmptyQueryMemoPipe extends ValidationPipe {
+  private readonly emptyQueries = new Map<unknown, object>();
+
+  override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
+    if (metadata.type !== 'query' || !metadata.metatype || !isEmptyObject(value)) {
+      return super.transform(value, metadata);
+    }
+    let valid = this.emptyQueries.get(metadata.metatype);
+    if (!valid) {
+      valid = (await super.transform({}, metadata)) as object;
+      this.emptyQueries.set(metadata.metatype, valid);
+    }
+    return Object.assign(Object.create(Object.getPrototypeOf(valid) as object) as object, valid);
+  }
+}
+
+function isEmptyObject(value: unknown): boolean {
+  if (value === null || typeof value !== 'object') return false;
+  for (const key in value) if (Object.hasOwn(value, key)) return false;
+  return true;
 }
 
 export function toValidationError(errors: ClassValidatorError[], parentPath = ''): ValidationError {
