@@ -6,7 +6,7 @@ import { ValidationError } from '../common/errors/app-error';
 import { ContainerMount } from './container-mount';
 import { attachmentDisposition, contentTypeFor } from './content-type';
 import { RangeNotSatisfiableError } from './files.errors';
-import { parseRange } from './http-range';
+import { requestedRange } from './http-range';
 import { ioFailure, MountFs, OpenedFile } from './mount-fs';
 import { parseMountPath } from './path-confinement';
 import { clientGone, downloadHeaders, forgetFileHeaders } from './response-stream';
@@ -39,11 +39,7 @@ export class DownloadService {
     let stream: ReadStream | undefined;
     try {
       const lastModified = stats.mtime.toUTCString();
-      const ifRange = req.headers['if-range'];
-      const range = parseRange(
-        ifRange === undefined || ifRange === lastModified ? req.headers.range : undefined,
-        stats.size,
-      );
+      const range = requestedRange(req, stats.size, lastModified);
       downloadHeaders(res, contentTypeFor(name), attachmentDisposition(name));
       res.setHeader('Accept-Ranges', 'bytes');
       res.setHeader('Last-Modified', lastModified);
