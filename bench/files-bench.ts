@@ -184,7 +184,7 @@ http { access_log off; sendfile on; tcp_nopush on; ${temp}
 }
 
 /** Runs `a` and `b` in this round's order (alternating by round): neither side always goes first. */
-async function alternate(round: number, a: () => Promise<void> | void, b: () => Promise<void> | void): Promise<void> {
+async function alternate(round: number, a: () => unknown, b: () => unknown): Promise<void> {
   if (round % 2 === 0) {
     await a();
     await b();
