@@ -204,10 +204,8 @@ async function main(): Promise<void> {
   const work = mkdtempSync(path.join(tmpdir(), 'cm-bench-'));
   // The service runs as its own process (built dist/), so the client neither shares its event loop
   // nor its memory figures.
-  const env: Record<string, string> = CPU_PROFILE_DIR
-    ? { NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${path.resolve(CPU_PROFILE_DIR)}` }
-    : {};
-  const service = await spawnService(env);
+  const nodeArgs = CPU_PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(CPU_PROFILE_DIR)}`] : [];
+  const service = await spawnService({}, undefined, { nodeArgs });
   const t: Target = { baseUrl: service.baseUrl, authHeader: basicAuth(USER, PASS) };
   let nginx: { url: string; stop: () => Promise<void> } | undefined;
   try {
