@@ -32,7 +32,7 @@ import { request as httpRequest } from 'node:http';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { basicAuth, PASS, removeProjects, TEST_IMAGE, USER } from '../test/support/e2e-app';
-import { spawnService } from '../test/support/service-process';
+import { ServiceProcess, spawnService } from '../test/support/service-process';
 
 /** What the bench needs of the service under test. */
 interface Target {
@@ -200,12 +200,15 @@ function diskOf(dir: string): string {
   return `${df[0]} (${df[1]}, ${options}) mounted at ${df[6]}`;
 }
 
+let lastService: ServiceProcess | undefined;
+
 async function main(): Promise<void> {
   const work = mkdtempSync(path.join(tmpdir(), 'cm-bench-'));
   // The service runs as its own process (built dist/), so the client neither shares its event loop
   // nor its memory figures.
   const nodeArgs = CPU_PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(CPU_PROFILE_DIR)}`] : [];
   const service = await spawnService({}, undefined, { nodeArgs });
+  lastService = service;
   const t: Target = { baseUrl: service.baseUrl, authHeader: basicAuth(USER, PASS) };
   let nginx: { url: string; stop: () => Promise<void> } | undefined;
   try {
@@ -320,6 +323,8 @@ async function main(): Promise<void> {
 }
 
 main().catch((err: unknown) => {
+  // The service's own last words, when it is what failed.
+  if (lastService) console.error(lastService.output().split('\n').slice(-20).join('\n'));
   console.error(err);
   process.exit(1);
 });

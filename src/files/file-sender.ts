@@ -35,7 +35,10 @@ export async function sendFileBytes(handle: FileHandle, start: number, end: numb
 }
 
 function writeChunk(res: Response, chunk: Buffer): Promise<void> {
-  return new Promise((resolve, reject) => res.write(chunk, (err) => (err ? reject(err) : resolve())));
+  const written = new Promise<void>((resolve, reject) => res.write(chunk, (err) => (err ? reject(err) : resolve())));
+  // Awaited only after the next read: a failure meanwhile (the client left) must not count as unhandled.
+  written.catch(() => undefined);
+  return written;
 }
 
 /** Rejects when the response closes before it has finished (the client left, or the socket failed). */
