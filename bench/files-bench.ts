@@ -86,13 +86,21 @@ async function timedAsync<T>(fn: () => Promise<T>): Promise<[T, number]> {
   return [value, (performance.now() - start) / 1000];
 }
 
+/** Names the step that failed: a bare 'socket hang up' does not say which side hung up. */
+function labelled<T>(label: string, work: Promise<T>): Promise<T> {
+  return work.catch((err: unknown) => {
+    throw new Error(`${label}: ${err instanceof Error ? err.message : String(err)}`);
+  });
+}
+
 /** Streams a file as the request body into `dir` of the mount; resolves with the status and body text. */
 function uploadFile(t: Target, cuid: string, file: string, dir: string): Promise<{ status: number; body: string }> {
-  return new Promise((resolve, reject) => {
+  return new Promise<{ status: number; body: string }>((resolve, reject) => {
     const req = httpRequest(
       `${t.baseUrl}/containers/${cuid}/upload-zip?path=${encodeURIComponent(dir)}`,
       {
         method: 'POST',
+        agent: false,
         headers: {
           Authorization: t.authHeader,
           'Content-Type': 'application/zip',
@@ -114,12 +122,18 @@ function uploadFile(t: Target, cuid: string, file: string, dir: string): Promise
 /** GETs a URL and counts the bytes, discarding them (like `> /dev/null`). */
 function download(t: Target, route: string): Promise<number> {
   return new Promise((resolve, reject) => {
-    const req = httpRequest(`${t.baseUrl}${route}`, { headers: { Authorization: t.authHeader } }, (res) => {
-      let bytes = 0;
-      if (res.statusCode !== 200) reject(new Error(`GET ${route}: ${res.statusCode}`));
-      res.on('data', (c: Buffer) => (bytes += c.length));
-      res.on('end', () => resolve(bytes));
-    });
+    // A fresh connection each time: the anchors run synchronously (execFileSync) for longer than the
+    // server keeps an idle connection, and a pooled one it closed meanwhile would fail as a hang-up.
+    const req = httpRequest(
+      `${t.baseUrl}${route}`,
+      { agent: false, headers: { Authorization: t.authHeader } },
+      (res) => {
+        let bytes = 0;
+        if (res.statusCode !== 200) reject(new Error(`GET ${route}: ${res.statusCode}`));
+        res.on('data', (c: Buffer) => (bytes += c.length));
+        res.on('end', () => resolve(bytes));
+      },
+    );
     req.on('error', reject);
     req.end();
   });
@@ -233,7 +247,8 @@ async function main(): Promise<void> {
     // A production server is warm: one small upload first, so the figures are not the first request's.
     const warm = path.join(work, 'warm.zip');
     execFileSync('sh', ['-c', 'cd "$1" && zip -q -r "$2" pkg/m0', 'sh', src, warm]);
-    if ((await uploadFile(t, cuid, warm, 'warm-up')).status !== 200) throw new Error('warm-up upload failed');
+    if ((await labelled('warm-up upload', uploadFile(t, cuid, warm, 'warm-up'))).status !== 200)
+      throw new Error('warm-up upload failed');
 
     const s = { upload: [] as number[], unzip: [] as number[], dz: [] as number[], zip: [] as number[] };
     const single = { api: [] as number[], nginx: [] as number[] };
@@ -246,7 +261,9 @@ async function main(): Promise<void> {
         async () => {
           execFileSync('sync');
           const [[res, grown], sec] = await timedAsync(() =>
-            peakRssGrowth(service.child.pid!, () => uploadFile(t, cuid, zipFile, `round-${round}`)),
+            peakRssGrowth(service.child.pid!, () =>
+              labelled('upload-zip', uploadFile(t, cuid, zipFile, `round-${round}`)),
+            ),
           );
           if (res.status !== 200) throw new Error(`upload failed: ${res.status} ${res.body}`);
           s.upload.push(sec);
@@ -263,7 +280,7 @@ async function main(): Promise<void> {
         round,
         async () => {
           const [bytes, sec] = await timedAsync(() =>
-            download(t, `/containers/${cuid}/download-zip?path=round-${round}`),
+            labelled('download-zip', download(t, `/containers/${cuid}/download-zip?path=round-${round}`)),
           );
           zipped = bytes;
           s.dz.push(sec);
@@ -279,9 +296,14 @@ async function main(): Promise<void> {
         round,
         async () =>
           single.api.push(
-            (await timedAsync(() => download(t, `/containers/${cuid}/download?path=round-${round}/large.bin`)))[1],
+            (
+              await timedAsync(() =>
+                labelled('download', download(t, `/containers/${cuid}/download?path=round-${round}/large.bin`)),
+              )
+            )[1],
           ),
-        async () => single.nginx.push((await timedAsync(() => download(nginxTarget, '/large.bin')))[1]),
+        async () =>
+          single.nginx.push((await timedAsync(() => labelled('nginx', download(nginxTarget, '/large.bin'))))[1]),
       );
       console.log(
         `round ${round}: upload-zip ${s.upload[round]!.toFixed(2)} s, unzip ${s.unzip[round]!.toFixed(2)} s; ` +
