@@ -17,6 +17,7 @@
 import { execFileSync, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import {
+  chmodSync,
   readFileSync,
   closeSync,
   createReadStream,
@@ -237,6 +238,8 @@ async function main(): Promise<void> {
     const zipBytes = statSync(zipFile).size;
     const rawBytes = Number(execFileSync('du', ['-sb', '--apparent-size', src]).toString().split('\t')[0]);
     const cuid = (await service.http().post('/containers').send({ image: TEST_IMAGE }).expect(201)).body.cuid as string;
+    // nginx's workers run unprivileged: they must be able to read the tree (mkdtemp makes it 0700).
+    chmodSync(work, 0o755);
     nginx = await startNginx(work, src);
     const nginxTarget: Target = { baseUrl: nginx.url, authHeader: '' };
 
