@@ -28,7 +28,8 @@ describe('ArchiveDownloadService', () => {
     work = mkdtempSync(path.join(tmpdir(), 'cm-zipdeep-'));
     let dir = work;
     for (let i = 0; i < 6; i += 1) {
-      writeFileSync(path.join(dir, 'f.bin'), Buffer.alloc(64 * 1024, i));
+      // Files sort before the subdirectory: more than the writer reads ahead, so bytes are out first.
+      for (let f = 0; f < 6; f += 1) writeFileSync(path.join(dir, `${f}.bin`), Buffer.alloc(64 * 1024, i));
       dir = path.join(dir, 'a');
       mkdirSync(dir);
     }
@@ -39,8 +40,9 @@ describe('ArchiveDownloadService', () => {
     app.get('/zip', (_req, res) => {
       service.downloadZip('c1', undefined, res).catch((err: unknown) => {
         failure = err;
-        // What the error filter does once headers are out.
+        // What the error filter does: cut the connection once headers are out, else answer.
         if (res.headersSent) res.destroy();
+        else res.status(400).end();
       });
     });
     await new Promise<void>((resolve) => (server = app.listen(0, '127.0.0.1', () => resolve())));

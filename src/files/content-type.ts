@@ -1,61 +1,39 @@
-import * as path from 'node:path';
+import contentDisposition from 'content-disposition';
+import { lookup } from 'mime-types';
+import { extname } from 'node:path';
 
-const TEXT = 'charset=utf-8';
-
-/** Enough types for what lands in /app; anything else is served as opaque bytes. */
-const TYPES: Record<string, string> = {
-  '.txt': `text/plain; ${TEXT}`,
-  '.log': `text/plain; ${TEXT}`,
-  '.md': `text/markdown; ${TEXT}`,
-  '.csv': `text/csv; ${TEXT}`,
-  '.py': `text/x-python; ${TEXT}`,
-  '.sh': `text/x-shellscript; ${TEXT}`,
-  '.html': `text/html; ${TEXT}`,
-  '.htm': `text/html; ${TEXT}`,
-  '.css': `text/css; ${TEXT}`,
-  '.js': `text/javascript; ${TEXT}`,
-  '.mjs': `text/javascript; ${TEXT}`,
-  '.ts': `text/plain; ${TEXT}`,
-  '.json': 'application/json',
-  '.xml': 'application/xml',
-  '.yaml': 'application/yaml',
-  '.yml': 'application/yaml',
-  '.toml': 'application/toml',
-  '.ini': `text/plain; ${TEXT}`,
-  '.cfg': `text/plain; ${TEXT}`,
-  '.pdf': 'application/pdf',
-  '.zip': 'application/zip',
-  '.whl': 'application/zip',
-  '.gz': 'application/gzip',
-  '.tgz': 'application/gzip',
-  '.tar': 'application/x-tar',
-  '.wasm': 'application/wasm',
-  '.png': 'image/png',
-  '.jpg': 'image/jpeg',
-  '.jpeg': 'image/jpeg',
-  '.gif': 'image/gif',
-  '.webp': 'image/webp',
-  '.svg': 'image/svg+xml',
-  '.ico': 'image/x-icon',
-  '.mp3': 'audio/mpeg',
-  '.wav': 'audio/wav',
-  '.mp4': 'video/mp4',
-  '.webm': 'video/webm',
+/**
+ * Where mime-db's answer does not fit what lands in /app: `.ts` is TypeScript here, not an MPEG
+ * transport stream; scripts and wheels have no entry there (or one that is not text).
+ */
+const APP_TYPES: Record<string, string> = {
+  ts: 'text/plain',
+  py: 'text/x-python',
+  sh: 'text/x-shellscript',
+  cfg: 'text/plain',
+  yaml: 'application/yaml',
+  yml: 'application/yaml',
+  whl: 'application/zip',
+  tgz: 'application/gzip',
 };
 
+/** The type of a file by its extension (mime-types); anything unknown is served as opaque bytes. */
 export function contentTypeFor(fileName: string): string {
-  return TYPES[path.extname(fileName).toLowerCase()] ?? 'application/octet-stream';
+  // extname, not mime-types, decides what an extension is: a dotfile such as `.ts` has none.
+  const extension = extname(fileName).slice(1).toLowerCase();
+  const type = (extension && (APP_TYPES[extension] ?? lookup(extension))) || 'application/octet-stream';
+  // Text in /app is UTF-8 far more often than the browser's default guess.
+  return type.startsWith('text/') ? `${type}; charset=utf-8` : type;
 }
 
 /**
- * `attachment` with an ASCII fallback name and the exact name as RFC 5987 `filename*` (RFC 6266 §4.3),
- * so any UTF-8 name survives and no header byte is ever outside printable ASCII.
+ * `attachment` (content-disposition) with an ASCII-only fallback name, so no header byte is ever
+ * outside printable ASCII (the library's own fallback keeps Latin-1), and the exact name as RFC 5987
+ * `filename*` whenever the fallback differs from it (RFC 6266 §4.3). A backslash becomes `_` in both:
+ * the library takes it for a Windows path separator and would offer only what follows it.
  */
 export function attachmentDisposition(fileName: string): string {
-  const fallback = fileName.replace(/[^\x20-\x7e]|["\\%]/g, '_');
-  const encoded = encodeURIComponent(fileName).replace(
-    /['()*]/g,
-    (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`,
-  );
-  return `attachment; filename="${fallback}"; filename*=UTF-8''${encoded}`;
+  const name = fileName.replaceAll('\\', '_');
+  const fallback = name.replace(/[^\x20-\x7e]|["%]/g, '_');
+  return contentDisposition(name, { type: 'attachment', fallback });
 }

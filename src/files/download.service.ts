@@ -1,12 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import type { Request, Response } from 'express';
-import type { ReadStream } from 'node:fs';
-import { pipeline } from 'node:stream/promises';
 import { ValidationError } from '../common/errors/app-error';
 import { ContainerMount } from './container-mount';
 import { attachmentDisposition, contentTypeFor } from './content-type';
+import { sendFileBytes } from './file-sender';
 import { RangeNotSatisfiableError } from './files.errors';
-import { parseRange } from './http-range';
+import { requestedRange } from './http-range';
 import { ioFailure, MountFs, OpenedFile } from './mount-fs';
 import { parseMountPath } from './path-confinement';
 import { clientGone, downloadHeaders, forgetFileHeaders } from './response-stream';
@@ -36,14 +35,9 @@ export class DownloadService {
   }
 
   private async send({ handle, stats }: OpenedFile, name: string, req: Request, res: Response): Promise<void> {
-    let stream: ReadStream | undefined;
     try {
       const lastModified = stats.mtime.toUTCString();
-      const ifRange = req.headers['if-range'];
-      const range = parseRange(
-        ifRange === undefined || ifRange === lastModified ? req.headers.range : undefined,
-        stats.size,
-      );
+      const range = requestedRange(req, stats.size, lastModified);
       downloadHeaders(res, contentTypeFor(name), attachmentDisposition(name));
       res.setHeader('Accept-Ranges', 'bytes');
       res.setHeader('Last-Modified', lastModified);
@@ -57,20 +51,14 @@ export class DownloadService {
       res.status(range.kind === 'partial' ? 206 : 200);
       if (range.kind === 'partial') res.setHeader('Content-Range', `bytes ${start}-${end}/${stats.size}`);
       res.setHeader('Content-Length', String(end - start + 1));
-      if (req.method === 'HEAD' || stats.size === 0) {
-        res.end();
-        await handle.close();
-        return;
-      }
-      // The stream owns the handle from here: it closes it when it ends or is destroyed.
-      stream = handle.createReadStream({ start, end, highWaterMark: 1024 * 1024 });
-      await pipeline(stream, res);
+      if (req.method === 'HEAD' || stats.size === 0) res.end();
+      else await sendFileBytes(handle, start, end, res);
     } catch (err) {
-      if (stream) stream.destroy();
-      else await handle.close().catch(() => undefined);
       if (clientGone(res)) return;
       if (!res.headersSent) forgetFileHeaders(res);
       throw ioFailure(err, 'read');
+    } finally {
+      await handle.close().catch(() => undefined);
     }
   }
 }

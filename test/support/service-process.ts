@@ -41,6 +41,8 @@ export interface SpawnOptions {
   detached?: boolean;
   /** Listen on this port (a restarted instance keeps its clients' address). */
   port?: number;
+  /** Node options before the script (`--cpu-prof` is not allowed in NODE_OPTIONS). */
+  nodeArgs?: string[];
 }
 
 export async function spawnService(
@@ -52,7 +54,7 @@ export async function spawnService(
   const port = options.port ?? (await freePort());
   const projectsDir = path.join(dir, 'compose-projects');
   const logDir = path.join(dir, 'logs');
-  const child = spawn(process.execPath, [path.resolve(__dirname, '../../dist/main.js')], {
+  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), path.resolve(__dirname, '../../dist/main.js')], {
     env: {
       PATH: process.env.PATH,
       HOME: process.env.HOME,
