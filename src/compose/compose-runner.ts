@@ -54,15 +54,6 @@ export class ComposeRunner {
     ];
   }
 
-  /** argv for `docker compose exec`, for the terminal's pty (which must not go through the per-project lock). */
-  execArgv(cuid: string, execArgs: string[]): string[] {
-    return [...this.projectArgv(cuid), 'exec', ...execArgs];
-  }
-
-  cliEnv(): NodeJS.ProcessEnv {
-    return { ...this.env };
-  }
-
   async run(cuid: string, args: string[], options: ComposeCallOptions = {}): Promise<ProcessResult> {
     return this.locks.runExclusive(cuid, () => this.runUnlocked(this.projectArgv(cuid).concat(args), options));
   }
@@ -78,11 +69,6 @@ export class ComposeRunner {
   /** Starts a long-running docker process (`events`, `logs --follow`, `attach`); the caller owns it. */
   startLong(args: string[]): ChildProcess {
     return this.processes.start([this.config.dockerBin, ...args], this.env);
-  }
-
-  /** Starts a long-running `docker compose` process from an argv this class built (e.g. execArgv). */
-  startArgv(argv: string[]): ChildProcess {
-    return this.processes.start(argv, this.env);
   }
 
   /** A compose command not tied to one project (`version`, `ls`). */

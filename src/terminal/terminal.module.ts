@@ -2,7 +2,6 @@ import { Module } from '@nestjs/common';
 import { ContainersModule } from '../containers/containers.module';
 import { InContainer } from './in-container';
 import { ProcessFactory } from './process-factory';
-import { PTY_SPAWN, spawnPty } from './pty-spawn';
 import { SessionRegistry } from './session-registry';
 import { TerminalSessions } from './terminal-sessions';
 import { TerminalUpgrade } from './terminal-upgrade';
@@ -13,7 +12,6 @@ import { TerminalGateway } from './terminal.gateway';
 @Module({
   imports: [ContainersModule],
   providers: [
-    { provide: PTY_SPAWN, useValue: spawnPty },
     InContainer,
     ProcessFactory,
     SessionRegistry,
