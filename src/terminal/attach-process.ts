@@ -4,8 +4,6 @@ import type { SignalName } from './signals';
 import { streamInput } from './stream-input';
 import type { ProcessInput, TerminalProcess } from './terminal-process';
 
-const ATTACH_GRACE_MS = 5_000;
-
 export interface AttachDeps {
   /** The container's log, followed: boot.py's recent output, then live, ending when it stops. */
   logs: EngineStream;
@@ -35,8 +33,8 @@ export class AttachProcess implements TerminalProcess {
   }
 
   onExit(listener: (code: number | null) => void): void {
+    // The log ends when the container stops; the stdin attach (which has no output to end) is closed then.
     void this.deps.logs.closed
-      .then(() => withTimeout(this.deps.attach.closed, ATTACH_GRACE_MS))
       .then(() => {
         this.deps.attach.destroy();
         return this.detached ? null : this.deps.exitCode();
@@ -70,14 +68,4 @@ export class AttachProcess implements TerminalProcess {
     this.deps.attach.destroy();
     await this.deps.logs.closed;
   }
-}
-
-function withTimeout(promise: Promise<void>, ms: number): Promise<void> {
-  return new Promise((resolve) => {
-    const timer = setTimeout(resolve, ms);
-    void promise.then(() => {
-      clearTimeout(timer);
-      resolve();
-    });
-  });
 }

@@ -10,6 +10,9 @@ import type { TerminalProcess } from './terminal-process';
 /** The best shell the image has, as a login shell so the usual profile is read. */
 const SHELL = 'if command -v bash >/dev/null 2>&1; then exec bash -l; else exec sh -l; fi';
 
+const STOP_POLL_TRIES = 40;
+const STOP_POLL_MS = 50;
+
 export interface ProcessContext {
   cuid: string;
   sessionId: string;
@@ -66,6 +69,16 @@ export class ProcessFactory {
     return proc;
   }
 
+  /** The log can end a moment before the engine records the stop: ask a few times. */
+  private async exitCodeOnceStopped(containerId: string): Promise<number | null> {
+    for (let i = 0; i < STOP_POLL_TRIES; i++) {
+      const state = await this.engine.containerState(containerId);
+      if (!state.running) return state.exitCode;
+      await new Promise((resolve) => setTimeout(resolve, STOP_POLL_MS));
+    }
+    return null;
+  }
+
   private async attach(ctx: ProcessContext, target: SessionTarget): Promise<TerminalProcess> {
     const logs = await this.engine.followLogs(target.containerId, ctx.query.tail);
     let attach;
@@ -78,7 +91,7 @@ export class ProcessFactory {
     return new AttachProcess({
       logs,
       attach,
-      exitCode: async () => (await this.engine.containerState(target.containerId)).exitCode,
+      exitCode: () => this.exitCodeOnceStopped(target.containerId),
       signal: (name) => this.inContainer.signalMain(target, name, ctx.record),
     });
   }
