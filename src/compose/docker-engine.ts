@@ -29,8 +29,19 @@ interface Answer {
 @Injectable()
 export class DockerEngine implements ContainerEngine {
   private readonly agent = new http.Agent({ keepAlive: true, maxSockets: 16 });
+  /** Fixed at boot, like the CLI's environment; a DOCKER_HOST it cannot speak fails each session, not the boot. */
+  private readonly socket: () => string;
 
-  constructor(private readonly paths: ProjectPaths) {}
+  constructor(private readonly paths: ProjectPaths) {
+    try {
+      const socketPath = engineSocketPath();
+      this.socket = () => socketPath;
+    } catch (err) {
+      this.socket = () => {
+        throw err;
+      };
+    }
+  }
 
   async serviceContainer(project: string, service: string): Promise<string | null> {
     const filters = JSON.stringify({
@@ -160,7 +171,7 @@ export class DockerEngine implements ContainerEngine {
     const body = payload === null ? null : Buffer.from(JSON.stringify(payload));
     return new Promise((resolve, reject) => {
       const req = http.request({
-        socketPath: engineSocketPath(),
+        socketPath: this.socket(),
         method: 'POST',
         path,
         agent: false,
@@ -214,7 +225,7 @@ export class DockerEngine implements ContainerEngine {
   ): http.ClientRequest {
     const req = http.request(
       {
-        socketPath: engineSocketPath(),
+        socketPath: this.socket(),
         method,
         path,
         agent: pooled ? this.agent : false,
