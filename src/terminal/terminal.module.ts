@@ -6,20 +6,11 @@ import { SessionRegistry } from './session-registry';
 import { TerminalSessions } from './terminal-sessions';
 import { TerminalUpgrade } from './terminal-upgrade';
 import { TerminalUpgradeRouter } from './terminal-upgrade-router';
-import { TerminalGateway } from './terminal.gateway';
 
 /** The `/ws/:cuid` terminal: shell, attach and exec sessions over a WebSocket. */
 @Module({
   imports: [ContainersModule],
-  providers: [
-    InContainer,
-    ProcessFactory,
-    SessionRegistry,
-    TerminalUpgrade,
-    TerminalSessions,
-    TerminalUpgradeRouter,
-    TerminalGateway,
-  ],
+  providers: [InContainer, ProcessFactory, SessionRegistry, TerminalUpgrade, TerminalSessions, TerminalUpgradeRouter],
   exports: [TerminalUpgradeRouter, SessionRegistry],
 })
 export class TerminalModule {}
