@@ -10,10 +10,12 @@
  *  - refusals over 200 open/drop reconnect cycles at concurrency 4 with busy loops beside;
  *  - file descriptors and child processes after many open/close cycles, against the baseline.
  * Sizes can be lowered with BENCH_BYTES, BENCH_KEYS, BENCH_SESSIONS, BENCH_CYCLES, BENCH_RECONNECTS,
- * BENCH_ROUNDS, BENCH_SPINNERS. It ends with the rows of the README's table.
+ * BENCH_ROUNDS, BENCH_SPINNERS; BENCH_ONLY=throughput,echo,sessions,reconnects,churn picks sections.
+ * It ends with the rows of the README's table.
  */
 import { spawn } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
+import { cpus, loadavg } from 'node:os';
 import * as path from 'node:path';
 import WebSocket from 'ws';
 import { SessionRegistry } from '../src/terminal/session-registry';
@@ -28,6 +30,9 @@ const CYCLE_CONCURRENCY = 10;
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const RECONNECTS = Number(process.env.BENCH_RECONNECTS ?? 200);
 const SPINNERS = Number(process.env.BENCH_SPINNERS ?? 2);
+/** BENCH_ONLY=throughput,echo,sessions,reconnects,churn runs only those sections. */
+const ONLY = (process.env.BENCH_ONLY ?? '').split(',').filter((x) => x !== '');
+const wanted = (section: string): boolean => ONLY.length === 0 || ONLY.includes(section);
 
 interface Frame {
   type: string;
@@ -45,27 +50,46 @@ function open(t: TestApp, cuid: string, query: string, onFrame: (f: Frame) => vo
   });
 }
 
-const decodedLength = (f: Frame): number =>
-  f.encoding === 'base64' ? Buffer.from(f.data ?? '', 'base64').length : Buffer.byteLength(f.data ?? '');
+/**
+ * The client of a throughput round, in a process of its own: the service does not parse its clients'
+ * frames, and a client on the service's event loop would halve what either gets on two cores, as the
+ * CLI anchors run apart from their readers too. It times itself from the upgrade request to the exit frame.
+ */
+const DRAIN_CLIENT = `
+const WebSocket = require('ws');
+const [url, auth] = process.argv.slice(1);
+let bytes = 0, frames = 0;
+const started = performance.now();
+const ws = new WebSocket(url, { headers: { Authorization: auth } });
+ws.on('message', (data) => {
+  const f = JSON.parse(data.toString());
+  if (f.type === 'stdout') {
+    bytes += f.encoding === 'base64' ? Buffer.from(f.data, 'base64').length : Buffer.byteLength(f.data);
+    frames += 1;
+  } else if (f.type === 'exit') {
+    process.stdout.write(JSON.stringify({ bytes, frames, s: (performance.now() - started) / 1000 }));
+    ws.terminate();
+  }
+});
+ws.on('error', (e) => { console.error(e.message); process.exit(1); });
+`;
 
 async function throughOneSocket(
   t: TestApp,
   cuid: string,
   query: string,
-): Promise<{ mb: number; s: number; frames: number }> {
-  let bytes = 0;
-  let frames = 0;
-  const started = performance.now();
-  await new Promise<void>((resolve, reject) => {
-    open(t, cuid, query, (f) => {
-      if (f.type === 'stdout') {
-        bytes += decodedLength(f);
-        frames += 1;
-      }
-      if (f.type === 'exit') resolve();
-    }).catch(reject);
+): Promise<{ mb: number; s: number; frames: number; cpu: number }> {
+  const cpuBefore = process.cpuUsage();
+  const child = spawn(process.execPath, ['-e', DRAIN_CLIENT, `${t.wsUrl}/ws/${cuid}${query}`, t.authHeader], {
+    cwd: path.resolve(__dirname, '..'),
+    stdio: ['ignore', 'pipe', 'inherit'],
   });
-  return { mb: bytes / 1e6, s: (performance.now() - started) / 1000, frames };
+  let out = '';
+  child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+  await new Promise((resolve) => child.on('close', resolve));
+  const r = JSON.parse(out) as { bytes: number; frames: number; s: number };
+  const cpu = process.cpuUsage(cpuBefore);
+  return { mb: r.bytes / 1e6, s: r.s, frames: r.frames, cpu: (cpu.user + cpu.system) / 1e6 };
 }
 
 const median = (values: number[]): number => {
@@ -73,14 +97,20 @@ const median = (values: number[]): number => {
   return sorted[Math.floor(sorted.length / 2)] ?? 0;
 };
 
-/** Seconds for an argv to run to its end, its stdout thrown away (a pipe to /dev/null, read by the CLI). */
-function timed(argv: string[]): Promise<number> {
+/**
+ * Seconds for an argv to run to its end, its stdout thrown away (the CLI reads and writes every byte
+ * to /dev/null), and the CPU seconds of the CLI's whole process tree (GNU time's user + system).
+ */
+function timed(argv: string[]): Promise<{ s: number; cpu: number }> {
   const started = performance.now();
   return new Promise((resolve, reject) => {
-    const [file, ...args] = argv;
-    spawn(file as string, args, { stdio: ['ignore', 'ignore', 'inherit'] })
-      .on('error', reject)
-      .on('close', () => resolve((performance.now() - started) / 1000));
+    let err = '';
+    const child = spawn('/usr/bin/time', ['-f', 'CPU %U %S', ...argv], { stdio: ['ignore', 'ignore', 'pipe'] });
+    child.stderr.on('data', (d: Buffer) => (err += d.toString()));
+    child.on('error', reject).on('close', () => {
+      const m = /CPU ([\d.]+) ([\d.]+)/.exec(err);
+      resolve({ s: (performance.now() - started) / 1000, cpu: m ? Number(m[1]) + Number(m[2]) : NaN });
+    });
   });
 }
 
@@ -113,6 +143,7 @@ async function throughput(t: TestApp, cuid: string): Promise<void> {
     composeT: () => timed([...composeArgv, 'exec', '-T', 'app', 'sh', '-c', cmd]),
   };
   const seconds = { pty: [] as number[], pipe: [] as number[], execT: [] as number[], composeT: [] as number[] };
+  const cpu = { pty: [] as number[], pipe: [] as number[], execT: [] as number[], composeT: [] as number[] };
   let mb = 0;
   let frames = 0;
   for (let round = 0; round < ROUNDS; round++) {
@@ -125,29 +156,40 @@ async function throughput(t: TestApp, cuid: string): Promise<void> {
       if (side === 'pty' || side === 'pipe') {
         const r = await sides[side]();
         seconds[side].push(r.s);
+        cpu[side].push(r.cpu);
         mb = r.mb;
         if (side === 'pty') frames = r.frames;
       } else {
-        seconds[side].push(await sides[side]());
+        const r = await sides[side]();
+        seconds[side].push(r.s);
+        cpu[side].push(r.cpu);
       }
     }
   }
   const rate = (side: keyof typeof seconds): number => mb / median(seconds[side]);
   console.log(`throughput of \`${cmd}\` (${mb.toFixed(1)} MB, median of ${ROUNDS} rounds, sides alternating):`);
-  console.log(`  websocket, exec on a pty (default): ${rate('pty').toFixed(1)} MB/s in ${frames} frames`);
-  console.log(`  docker exec -t (no local pty):      ${rate('execT').toFixed(1)} MB/s`);
-  console.log(`  websocket, exec with tty=false:     ${rate('pipe').toFixed(1)} MB/s`);
-  console.log(`  docker compose exec -T:             ${rate('composeT').toFixed(1)} MB/s`);
+  const cpuOf = (side: keyof typeof cpu): string => `${median(cpu[side]).toFixed(2)} CPU s`;
+  console.log(
+    `  websocket, exec on a pty (default): ${rate('pty').toFixed(1)} MB/s in ${frames} frames, service ${cpuOf('pty')}`,
+  );
+  console.log(`  docker exec -t (no local pty):      ${rate('execT').toFixed(1)} MB/s, CLI ${cpuOf('execT')}`);
+  console.log(`  websocket, exec with tty=false:     ${rate('pipe').toFixed(1)} MB/s, service ${cpuOf('pipe')}`);
+  console.log(`  docker compose exec -T:             ${rate('composeT').toFixed(1)} MB/s, CLI ${cpuOf('composeT')}`);
+  console.log(
+    `  load average at the end: ${loadavg()
+      .map((l) => l.toFixed(1))
+      .join(' ')} on ${cpus().length} cores`,
+  );
   rows.push({
     figure: `exec on a pty, ${mb.toFixed(0)} MB of output`,
-    service: `${rate('pty').toFixed(1)} MB/s`,
-    anchor: `\`docker exec -t\` ${rate('execT').toFixed(1)} MB/s`,
+    service: `${rate('pty').toFixed(1)} MB/s (service ${cpuOf('pty')})`,
+    anchor: `\`docker exec -t\` ${rate('execT').toFixed(1)} MB/s (CLI ${cpuOf('execT')})`,
     ratio: `${(rate('pty') / rate('execT')).toFixed(2)}×`,
   });
   rows.push({
     figure: 'exec `tty=false`, same output',
-    service: `${rate('pipe').toFixed(1)} MB/s`,
-    anchor: `\`docker compose exec -T\` ${rate('composeT').toFixed(1)} MB/s`,
+    service: `${rate('pipe').toFixed(1)} MB/s (service ${cpuOf('pipe')})`,
+    anchor: `\`docker compose exec -T\` ${rate('composeT').toFixed(1)} MB/s (CLI ${cpuOf('composeT')})`,
     ratio: `${(rate('pipe') / rate('composeT')).toFixed(2)}×`,
   });
 }
@@ -400,13 +442,14 @@ async function main(): Promise<void> {
   const t = await startApp({});
   try {
     const cuids: string[] = [];
-    for (let i = 0; i < Math.ceil(SESSIONS / 10); i++) cuids.push(await runningContainer(t));
+    const containers = wanted('sessions') ? Math.ceil(SESSIONS / 10) : 1;
+    for (let i = 0; i < containers; i++) cuids.push(await runningContainer(t));
     const cuid = cuids[0] as string;
-    await throughput(t, cuid);
-    await echo(t, cuid);
-    await concurrent(t, cuids);
-    await reconnects(t, cuid);
-    await churn(t, cuid);
+    if (wanted('throughput')) await throughput(t, cuid);
+    if (wanted('echo')) await echo(t, cuid);
+    if (wanted('sessions')) await concurrent(t, cuids);
+    if (wanted('reconnects')) await reconnects(t, cuid);
+    if (wanted('churn')) await churn(t, cuid);
     console.log('\nREADME rows (the machine was not quiet unless you made it so):');
     console.log('| figure | service | anchor | ratio |\n| --- | --- | --- | --- |');
     for (const r of rows) console.log(`| ${r.figure} | ${r.service} | ${r.anchor} | ${r.ratio} |`);
