@@ -1,4 +1,4 @@
-import { BUSY_DELAY_MS, OutputBatcher } from './output-batcher';
+import { BUSY_DELAY_MS, OutputBatcher, STREAMING_BATCH_BYTES } from './output-batcher';
 import type { OutputStream } from './frames';
 
 function fixture(busy = false, maxBytes = 16) {
@@ -52,6 +52,22 @@ describe('OutputBatcher', () => {
     expect(sent).toEqual([]);
     await new Promise((resolve) => setTimeout(resolve, BUSY_DELAY_MS + 10));
     expect(sent).toEqual([['stdout', 'xy']]);
+  });
+
+  it('after a large batch (output streaming), waits a few milliseconds for more; after a small one, does not', async () => {
+    const { sent, batcher } = fixture(false, 64 * 1024);
+    batcher.push('stdout', Buffer.alloc(STREAMING_BATCH_BYTES, 'a'));
+    await nextTurn();
+    expect(sent).toHaveLength(1);
+    batcher.push('stdout', Buffer.from('b'));
+    await nextTurn();
+    expect(sent).toHaveLength(1); // streaming: waits for more
+    batcher.push('stdout', Buffer.from('c'));
+    await new Promise((resolve) => setTimeout(resolve, BUSY_DELAY_MS + 10));
+    expect(sent.map(([, text]) => text.length)).toEqual([STREAMING_BATCH_BYTES, 2]);
+    batcher.push('stdout', Buffer.from('d'));
+    await nextTurn();
+    expect(sent[2]).toEqual(['stdout', 'd']); // the small batch ended the stream: echo goes at once
   });
 
   it('flush sends what waits now and leaves no timer behind', async () => {
