@@ -332,7 +332,7 @@ async function concurrent(t: TestApp, cuids: string[]): Promise<void> {
   const tree = after.self - before.self + after.children.kb - before.children.kb;
   console.log(`${SESSIONS} concurrent shell sessions over ${cuids.length} containers:`);
   console.log(
-    `  this process (server and the bench's own clients): +${perSession(after.self - before.self)} PSS/session`,
+    `  this process (server and the bench's own clients): ${perSession(after.self - before.self)} PSS/session`,
   );
   console.log(`  local child processes: ${before.children.count} before, ${after.children.count} with the shells open`);
   console.log(`  whole local process tree: ${perSession(tree)} PSS/session`);
