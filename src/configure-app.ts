@@ -9,7 +9,6 @@ import { jsonBody } from './common/http/json-body';
 import { ContainerAccessFilter } from './network/container-access-filter';
 import { buildOpenApiDocument } from './openapi/openapi-document';
 import { TerminalUpgradeRouter } from './terminal/terminal-upgrade-router';
-import { TerminalWsAdapter } from './terminal/terminal-ws-adapter';
 
 /**
  * Everything about the HTTP app that is not a module: shared by main.ts and the e2e tests so the
@@ -20,7 +19,7 @@ import { TerminalWsAdapter } from './terminal/terminal-ws-adapter';
 export function configureApp(app: NestExpressApplication): void {
   app.get(ContainerAccessFilter).attach(app.getHttpServer());
   useHttpPipeline(app);
-  app.useWebSocketAdapter(new TerminalWsAdapter(app, app.get(TerminalUpgradeRouter)));
+  app.get(TerminalUpgradeRouter).attach(app.getHttpServer());
   const document = buildOpenApiDocument(app);
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'openapi.json', yamlDocumentUrl: 'openapi.yaml' });
   app.enableShutdownHooks();

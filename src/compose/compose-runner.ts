@@ -56,15 +56,6 @@ export class ComposeRunner {
     ];
   }
 
-  /** argv for `docker compose exec`, for the terminal's pty (which must not go through the per-project lock). */
-  execArgv(cuid: string, execArgs: string[]): string[] {
-    return [...this.projectArgv(cuid), 'exec', ...execArgs];
-  }
-
-  cliEnv(): NodeJS.ProcessEnv {
-    return { ...this.env };
-  }
-
   async run(cuid: string, args: string[], options: ComposeCallOptions = {}): Promise<ProcessResult> {
     return this.locks.runExclusive(cuid, () => this.runUnlocked(this.projectArgv(cuid).concat(args), options));
   }
@@ -85,11 +76,6 @@ export class ComposeRunner {
   /** A long-running docker process read line by line (`events`); the caller closes it. */
   streamLines(args: string[]): LineStream {
     return lineStreamOf(this.startLong(args));
-  }
-
-  /** Starts a long-running `docker compose` process from an argv this class built (e.g. execArgv). */
-  startArgv(argv: string[]): ChildProcess {
-    return this.processes.start(argv, this.env);
   }
 
   /** A compose command not tied to one project (`version`, `ls`). */

@@ -71,4 +71,12 @@ describe('server frames', () => {
     expect(JSON.parse(exitFrame(3))).toEqual({ type: 'exit', code: 3 });
     expect(JSON.parse(errorFrame({ code: 'X' } as never))).toEqual({ type: 'error', error: { code: 'X' } });
   });
+
+  it('writes output frames exactly as JSON.stringify of the object would', () => {
+    for (const data of ['plain', 'a "quoted" \\ line\r\n', '\u0000\u001b[31m', '😀 ünï', '']) {
+      for (const encoding of ['utf8', 'base64'] as const) {
+        expect(outputFrame('stderr', { data, encoding })).toBe(JSON.stringify({ type: 'stderr', data, encoding }));
+      }
+    }
+  });
 });

@@ -1,73 +1,70 @@
-import { fakeConfig } from '../../test/support/fake-config';
 import { ComposeError } from '../common/errors/app-error';
-import { RequestContext } from '../common/request-context';
-import { ComposeRunner } from '../compose/compose-runner';
-import type { ProcessRunner } from '../compose/process-runner';
-import { ProjectPaths } from '../compose/project-paths';
+import type { ContainerEngine } from '../compose/container-engine';
 import { auditArgv, InContainer } from './in-container';
 
 const CUID = 'c123e4567-e89b-42d3-a456-426614174000';
+const TARGET = { cuid: CUID, containerId: 'f'.repeat(64), sessionId: 'sid-1' };
 
-function fixture(exitCode: number) {
-  const config = fakeConfig();
-  const processes = {
-    run: jest.fn().mockResolvedValue({ exitCode, stdout: '', stderr: 'boom', durationMs: 5, timedOut: false }),
+function fixture(exitCode: number | null, output = 'boom\n') {
+  const engine = {
+    runExec: jest.fn().mockResolvedValue({ exitCode, output, durationMs: 5, timedOut: false }),
+    kill: jest.fn().mockResolvedValue(undefined),
   };
-  const compose = new ComposeRunner(
-    processes as unknown as ProcessRunner,
-    new ProjectPaths(config),
-    config,
-    new RequestContext(),
-  );
-  return { processes, inContainer: new InContainer(compose) };
+  return { engine, inContainer: new InContainer(engine as unknown as ContainerEngine) };
 }
 
 describe('InContainer', () => {
-  it('marks the session exec with its id and passes the command as argv', () => {
-    const { inContainer } = fixture(0);
-    const argv = inContainer.sessionArgv(CUID, 'sid-1', ['sh', '-c', 'ls; exit 3']);
-    expect(argv.slice(0, 3)).toEqual(['docker', 'compose', '-p']);
-    expect(argv.slice(-7)).toEqual(['exec', '-e', 'CM_TERMINAL_SESSION=sid-1', 'app', 'sh', '-c', 'ls; exit 3']);
-  });
-
-  it('signals through `exec -T app sh -c SCRIPT sh <id> <signal>`, recording the call without the script', async () => {
-    const { inContainer, processes } = fixture(0);
+  it('signals with one engine exec of `sh -c SCRIPT sh <id> <signal>`, recording the call without the script', async () => {
+    const { inContainer, engine } = fixture(0);
     const record = jest.fn();
-    await inContainer.signalForeground(CUID, 'sid-1', 'INT', record);
-    const argv = processes.run.mock.calls[0][0] as string[];
-    expect(argv.slice(argv.indexOf('exec'))).toEqual([
-      'exec',
-      '-T',
-      'app',
-      'sh',
-      '-c',
-      expect.any(String),
-      'sh',
-      'sid-1',
-      'INT',
-    ]);
-    expect(record).toHaveBeenCalledWith(expect.objectContaining({ exit_code: 0, argv: expect.arrayContaining(['…']) }));
+    await inContainer.signalForeground(TARGET, 'INT', record);
+    expect(engine.runExec).toHaveBeenCalledWith(
+      TARGET.containerId,
+      ['sh', '-c', expect.any(String), 'sh', 'sid-1', 'INT'],
+      expect.any(Number),
+    );
+    expect(record).toHaveBeenCalledWith({
+      argv: ['engine', 'exec', CUID, 'sh', '-c', '…'],
+      exit_code: 0,
+      duration_ms: 5,
+    });
     expect(JSON.stringify(record.mock.calls)).not.toContain('/proc');
   });
 
-  it('signals the main process with compose kill', async () => {
-    const { inContainer, processes } = fixture(0);
-    await inContainer.signalMain(CUID, 'TERM', jest.fn());
-    expect((processes.run.mock.calls[0][0] as string[]).slice(-4)).toEqual(['kill', '-s', 'SIGTERM', 'app']);
+  it('takes exit code 3 (no process of the session) as an answer for a signal, not for a sweep', async () => {
+    const { inContainer } = fixture(3);
+    await expect(inContainer.signalForeground(TARGET, 'INT', jest.fn())).resolves.toBeUndefined();
+    await expect(inContainer.sweep(TARGET, jest.fn())).rejects.toMatchObject({ code: 'SESSION_CLEANUP_FAILED' });
   });
 
-  it('turns a failed call into a compose error carrying the exit code and stderr', async () => {
+  it('signals the main process through the engine kill call', async () => {
+    const { inContainer, engine } = fixture(0);
+    const record = jest.fn();
+    await inContainer.signalMain(TARGET, 'TERM', record);
+    expect(engine.kill).toHaveBeenCalledWith(TARGET.containerId, 'SIGTERM');
+    expect(record.mock.calls[0][0]).toMatchObject({ argv: ['engine', 'kill', '-s', 'SIGTERM', CUID], exit_code: 0 });
+  });
+
+  it('turns a failed call into a compose error carrying the exit code and the output tail', async () => {
     const { inContainer } = fixture(1);
-    await expect(inContainer.sweep(CUID, 'sid-1', jest.fn())).rejects.toThrow(ComposeError);
-    await expect(inContainer.sweep(CUID, 'sid-1', jest.fn())).rejects.toMatchObject({
+    await expect(inContainer.sweep(TARGET, jest.fn())).rejects.toThrow(ComposeError);
+    await expect(inContainer.sweep(TARGET, jest.fn())).rejects.toMatchObject({
       code: 'SESSION_CLEANUP_FAILED',
       details: { exit_code: 1, stderr: ['boom'] },
     });
   });
 
+  it('turns an unreachable engine into the same typed error, and still records the call', async () => {
+    const { inContainer, engine } = fixture(0);
+    engine.runExec.mockRejectedValue(new Error('connect ENOENT'));
+    const record = jest.fn();
+    await expect(inContainer.signalForeground(TARGET, 'INT', record)).rejects.toMatchObject({ code: 'SIGNAL_FAILED' });
+    expect(record).toHaveBeenCalledWith(expect.objectContaining({ exit_code: null }));
+  });
+
   it('keeps user commands out of audit argv', () => {
-    expect(auditArgv(['docker', 'exec', 'app', 'sh', '-c', 'mysql -psecret'])).toEqual([
-      'docker',
+    expect(auditArgv(['engine', 'exec', 'app', 'sh', '-c', 'mysql -psecret'])).toEqual([
+      'engine',
       'exec',
       'app',
       'sh',

@@ -1,7 +1,7 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import type { ComposeCallRecord } from '../common/request-context';
 import { ComposeError } from '../common/errors/app-error';
-import { ComposeRunner, stderrTail } from '../compose/compose-runner';
+import { CONTAINER_ENGINE, ContainerEngine } from '../compose/container-engine';
 import type { SignalName } from './signals';
 import { TerminalErrorCode } from './terminal-errors';
 import type { ErrorCode } from '../common/errors/error-codes';
@@ -13,8 +13,8 @@ const CALL_TIMEOUT_MS = 15_000;
 
 // The scripts run as `sh -c SCRIPT sh <session-id> [signal]` with the session id as an argument, never
 // spliced into the text. They need only sh, tr, grep and /proc (there is no ps in minimal images), and
-// find the session's processes by the marker in /proc/<pid>/environ: killing the local
-// `docker compose exec` CLI would leave them running inside the container.
+// find the session's processes by the marker in /proc/<pid>/environ: closing the session's connection
+// would leave them running inside the container.
 const FIND = `for d in /proc/[0-9]*; do tr '\\000' '\\n' <"$d/environ" 2>/dev/null | grep -qx "${SESSION_ENV}=$sid" || continue;`;
 
 /**
@@ -32,53 +32,71 @@ for i in 1 2 3 4 5 6 7 8 9 10; do alive=; for p in $pids; do s=$(cat /proc/$p/st
 s=\${s##*) }; case $s in Z*) continue;; esac; alive="$alive $p"; done; [ -z "$alive" ] && exit 0;
 sleep 0.2 2>/dev/null || sleep 1; done; kill -KILL $alive 2>/dev/null; exit 0`;
 
+/** One session's place: the project, its running container, and the marker of the session's processes. */
+export interface SessionTarget {
+  cuid: string;
+  containerId: string;
+  sessionId: string;
+}
+
 /**
- * Acts on a terminal session's processes inside the container. Calls go straight to the process runner
- * (ComposeRunner.runUnqueued, not run) so a signal never queues behind a slow lifecycle operation's project lock.
+ * Acts on a terminal session's processes inside the container, through the engine API: a signal is
+ * one short exec (no CLI process), and never queues behind a slow lifecycle operation's project lock.
  */
 @Injectable()
 export class InContainer {
-  constructor(private readonly compose: ComposeRunner) {}
-
-  /** argv of the session's own `docker compose exec`, marked so its processes can be found later. */
-  sessionArgv(cuid: string, sessionId: string, command: string[], tty = true): string[] {
-    const marker = ['-e', `${SESSION_ENV}=${sessionId}`];
-    return this.compose.execArgv(cuid, [...(tty ? [] : ['-T']), ...marker, SERVICE, ...command]);
-  }
+  constructor(@Inject(CONTAINER_ENGINE) private readonly engine: ContainerEngine) {}
 
   /** Sends a signal to the foreground job of the session's terminal. */
-  signalForeground(cuid: string, sessionId: string, signal: SignalName, record: Recorder): Promise<void> {
-    return this.exec(
-      cuid,
-      ['sh', '-c', FOREGROUND, 'sh', sessionId, signal],
-      TerminalErrorCode.SIGNAL_FAILED,
-      [0, 3],
-      record,
-    );
+  signalForeground(target: SessionTarget, signal: SignalName, record: Recorder): Promise<void> {
+    return this.exec(target, ['sh', '-c', FOREGROUND, 'sh', target.sessionId, signal], TerminalErrorCode.SIGNAL_FAILED, [0, 3], record);
   }
 
   /** Ends every process the session started, including background jobs. */
-  sweep(cuid: string, sessionId: string, record: Recorder): Promise<void> {
-    return this.exec(cuid, ['sh', '-c', SWEEP, 'sh', sessionId], TerminalErrorCode.SESSION_CLEANUP_FAILED, [0], record);
+  sweep(target: SessionTarget, record: Recorder): Promise<void> {
+    return this.exec(target, ['sh', '-c', SWEEP, 'sh', target.sessionId], TerminalErrorCode.SESSION_CLEANUP_FAILED, [0], record);
   }
 
   /** Sends a signal to the container's main process (its init forwards it to boot.py). */
-  signalMain(cuid: string, signal: SignalName, record: Recorder): Promise<void> {
-    const argv = this.compose.projectArgv(cuid).concat(['kill', '-s', `SIG${signal}`, SERVICE]);
-    return this.call(argv, TerminalErrorCode.SIGNAL_FAILED, [0], record);
+  async signalMain(target: Omit<SessionTarget, 'sessionId'>, signal: SignalName, record: Recorder): Promise<void> {
+    const started = performance.now();
+    const argv = ['engine', 'kill', '-s', `SIG${signal}`, target.cuid];
+    try {
+      await this.engine.kill(target.containerId, `SIG${signal}`);
+      record({ argv, exit_code: 0, duration_ms: Math.round(performance.now() - started) });
+    } catch (err) {
+      record({ argv, exit_code: null, duration_ms: Math.round(performance.now() - started) });
+      throw new ComposeError(TerminalErrorCode.SIGNAL_FAILED, 'Could not reach the process inside the container', {
+        reason: err instanceof Error ? err.message.slice(0, 200) : String(err),
+      });
+    }
   }
 
-  private exec(cuid: string, command: string[], code: ErrorCode, ok: number[], record: Recorder): Promise<void> {
-    return this.call(this.compose.execArgv(cuid, ['-T', SERVICE, ...command]), code, ok, record);
-  }
-
-  private async call(argv: string[], code: ErrorCode, ok: number[], record: Recorder): Promise<void> {
-    const result = await this.compose.runUnqueued(argv, CALL_TIMEOUT_MS);
-    record({ argv: auditArgv(argv), exit_code: result.exitCode, duration_ms: result.durationMs });
+  private async exec(
+    target: SessionTarget,
+    command: string[],
+    code: ErrorCode,
+    ok: number[],
+    record: Recorder,
+  ): Promise<void> {
+    const argv = auditArgv(['engine', 'exec', target.cuid, ...command]);
+    let result;
+    try {
+      result = await this.engine.runExec(target.containerId, command, CALL_TIMEOUT_MS);
+    } catch (err) {
+      record({ argv, exit_code: null, duration_ms: 0 });
+      throw new ComposeError(code, 'Could not reach the process inside the container', {
+        reason: err instanceof Error ? err.message.slice(0, 200) : String(err),
+      });
+    }
+    record({ argv, exit_code: result.exitCode, duration_ms: result.durationMs });
     if (result.timedOut || result.exitCode === null || !ok.includes(result.exitCode)) {
       throw new ComposeError(code, 'Could not reach the process inside the container', {
         exit_code: result.exitCode,
-        stderr: stderrTail(result.stderr),
+        stderr: result.output
+          .split('\n')
+          .filter((l) => l.trim() !== '')
+          .slice(-20),
       });
     }
   }

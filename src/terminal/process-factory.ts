@@ -1,16 +1,17 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { StateError } from '../common/errors/app-error';
-import { ComposeRunner } from '../compose/compose-runner';
+import { CONTAINER_ENGINE, ContainerEngine } from '../compose/container-engine';
 import { AttachProcess } from './attach-process';
-import { auditArgv, InContainer, Recorder, SERVICE } from './in-container';
-import { PipeProcess } from './pipe-process';
-import { PtyProcess } from './pty-process';
-import { PTY_SPAWN, PtySpawn } from './pty-spawn';
+import { ExecProcess } from './exec-process';
+import { auditArgv, InContainer, Recorder, SERVICE, SESSION_ENV, SessionTarget } from './in-container';
 import type { TerminalQuery } from './terminal-query';
 import type { TerminalProcess } from './terminal-process';
 
 /** The best shell the image has, as a login shell so the usual profile is read. */
 const SHELL = 'if command -v bash >/dev/null 2>&1; then exec bash -l; else exec sh -l; fi';
+
+const STOP_POLL_TRIES = 40;
+const STOP_POLL_MS = 50;
 
 export interface ProcessContext {
   cuid: string;
@@ -19,72 +20,79 @@ export interface ProcessContext {
   record: Recorder;
 }
 
-/** Starts the Docker side of a session for its mode. */
+/** Starts the Docker side of a session for its mode, straight on the engine API. */
 @Injectable()
 export class ProcessFactory {
   constructor(
-    @Inject(PTY_SPAWN) private readonly spawnPty: PtySpawn,
+    @Inject(CONTAINER_ENGINE) private readonly engine: ContainerEngine,
     private readonly inContainer: InContainer,
-    private readonly compose: ComposeRunner,
   ) {}
 
   async start(ctx: ProcessContext): Promise<TerminalProcess> {
+    // The project's running container, found by compose's labels: the upgrade only saw the state cache.
+    const containerId = await this.engine.serviceContainer(ctx.cuid, SERVICE);
+    if (!containerId) throw new StateError('CONTAINER_NOT_RUNNING', 'The container is not running', { cuid: ctx.cuid });
+    const target = { cuid: ctx.cuid, containerId, sessionId: ctx.sessionId };
     switch (ctx.query.mode) {
       case 'shell':
-        return this.pty(ctx, ['sh', '-c', SHELL]);
-      case 'exec': {
+        return this.exec(ctx, target, ['sh', '-c', SHELL], true);
+      case 'exec':
         // One command through `sh -c`, so pipes and redirections work as typed.
-        const command = ['sh', '-c', ctx.query.cmd ?? 'true'];
-        return ctx.query.tty ? this.pty(ctx, command) : this.pipe(ctx, command);
-      }
+        return this.exec(ctx, target, ['sh', '-c', ctx.query.cmd ?? 'true'], ctx.query.tty);
       case 'attach':
-        return this.attach(ctx);
+        return this.attach(ctx, target);
     }
   }
 
-  private pty(ctx: ProcessContext, command: string[]): TerminalProcess {
-    const argv = this.inContainer.sessionArgv(ctx.cuid, ctx.sessionId, command);
+  private async exec(
+    ctx: ProcessContext,
+    target: SessionTarget,
+    command: string[],
+    tty: boolean,
+  ): Promise<TerminalProcess> {
     const started = performance.now();
-    const handle = this.spawnPty(argv, { cols: ctx.query.cols, rows: ctx.query.rows, env: this.compose.cliEnv() });
-    handle.onExit(({ exitCode, signal }) =>
-      ctx.record({
-        argv: auditArgv(argv),
-        exit_code: signal ? 128 + signal : exitCode,
-        duration_ms: Math.round(performance.now() - started),
-      }),
-    );
-    return new PtyProcess(handle, ctx.cuid, ctx.sessionId, { inContainer: this.inContainer, record: ctx.record });
-  }
-
-  private pipe(ctx: ProcessContext, command: string[]): TerminalProcess {
-    const argv = this.inContainer.sessionArgv(ctx.cuid, ctx.sessionId, command, false);
-    const started = performance.now();
-    const child = this.compose.startArgv(argv);
-    child.once('close', (code: number | null) =>
-      ctx.record({ argv: auditArgv(argv), exit_code: code, duration_ms: Math.round(performance.now() - started) }),
-    );
-    return new PipeProcess(child, {
-      signal: (name) => this.inContainer.signalForeground(ctx.cuid, ctx.sessionId, name, ctx.record),
-      sweep: () => this.inContainer.sweep(ctx.cuid, ctx.sessionId, ctx.record),
+    const exec = await this.engine.startExec(target.containerId, {
+      cmd: command,
+      // The marker that finds the session's processes for signals and the sweep.
+      env: [`${SESSION_ENV}=${ctx.sessionId}`],
+      tty,
+      cols: ctx.query.cols,
+      rows: ctx.query.rows,
     });
+    const proc = new ExecProcess(exec, tty, {
+      engine: this.engine,
+      signal: (name) => this.inContainer.signalForeground(target, name, ctx.record),
+      sweep: () => this.inContainer.sweep(target, ctx.record),
+    });
+    const argv = auditArgv(['engine', 'exec', ...(tty ? ['-t'] : []), ctx.cuid, ...command]);
+    proc.onExit((code) => ctx.record({ argv, exit_code: code, duration_ms: Math.round(performance.now() - started) }));
+    return proc;
   }
 
-  private async attach(ctx: ProcessContext): Promise<TerminalProcess> {
-    const id = (await this.compose.run(ctx.cuid, ['ps', '-q', SERVICE])).stdout.trim().split('\n')[0] ?? '';
-    if (!/^[0-9a-f]{12,64}$/.test(id)) {
-      throw new StateError('CONTAINER_NOT_RUNNING', 'The container is not running', { cuid: ctx.cuid });
+  /** The log can end a moment before the engine records the stop: ask a few times. */
+  private async exitCodeOnceStopped(containerId: string): Promise<number | null> {
+    for (let i = 0; i < STOP_POLL_TRIES; i++) {
+      const state = await this.engine.containerState(containerId);
+      if (!state.running) return state.exitCode;
+      await new Promise((resolve) => setTimeout(resolve, STOP_POLL_MS));
     }
-    const logs = this.compose.startLong(['logs', '--follow', '--tail', String(ctx.query.tail), id]);
-    const attach = this.compose.startLong(['attach', '--sig-proxy=false', id]);
+    return null;
+  }
+
+  private async attach(ctx: ProcessContext, target: SessionTarget): Promise<TerminalProcess> {
+    const logs = await this.engine.followLogs(target.containerId, ctx.query.tail);
+    let attach;
+    try {
+      attach = await this.engine.attachStdin(target.containerId);
+    } catch (err) {
+      logs.destroy();
+      throw err;
+    }
     return new AttachProcess({
       logs,
       attach,
-      exitCode: async () => {
-        const state = await this.compose.runDocker(['inspect', '-f', '{{.State.Running}} {{.State.ExitCode}}', id]);
-        const [running, code] = state.stdout.trim().split(' ');
-        return running === 'false' && code !== undefined ? Number(code) : null;
-      },
-      signal: (name) => this.inContainer.signalMain(ctx.cuid, name, ctx.record),
+      exitCode: () => this.exitCodeOnceStopped(target.containerId),
+      signal: (name) => this.inContainer.signalMain(target, name, ctx.record),
     });
   }
 }

@@ -22,6 +22,25 @@ describe('SessionRegistry', () => {
     expect(() => r.reserve('c')).not.toThrow();
   });
 
+  it('frees the container place of an ending session at once, and its total place only on release', () => {
+    const r = registry(3, 1);
+    const a = r.reserve('a');
+    expect(() => r.reserve('a')).toThrow(expect.objectContaining({ code: 'TOO_MANY_CONTAINER_SESSIONS' }));
+    a.ending();
+    a.ending();
+    expect(r.openOn('a')).toBe(0);
+    const again = r.reserve('a');
+    expect(r.openOn('a')).toBe(1);
+    r.reserve('b');
+    // Still swept, the ending session holds its total place: sweeps stay bounded by TERMINAL_MAX_SESSIONS.
+    expect(() => r.reserve('c')).toThrow(expect.objectContaining({ code: 'TOO_MANY_TERMINAL_SESSIONS' }));
+    a.release();
+    expect(r.openOn('a')).toBe(1);
+    expect(() => r.reserve('c')).not.toThrow();
+    again.release();
+    expect(r.openOn('a')).toBe(0);
+  });
+
   it('shuts every attached session down and refuses new ones meanwhile', async () => {
     const r = registry(10, 10);
     const shutdown = jest.fn().mockResolvedValue(undefined);

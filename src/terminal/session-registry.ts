@@ -11,6 +11,12 @@ export interface LiveSession {
 /** A held place under the session limits; released exactly once. */
 export interface SessionSlot {
   attach(session: LiveSession): void;
+  /**
+   * The session is ending (its processes are being swept): its container may take a new session at
+   * once — a client reconnecting after a drop must not be refused for its own dead session — while
+   * the total limit still counts it until release, so sweeps stay bounded.
+   */
+  ending(): void;
   release(): void;
 }
 
@@ -32,7 +38,7 @@ export class SessionRegistry implements BeforeApplicationShutdown {
     return this.slots.size;
   }
 
-  /** Sessions open on one container (a container with one is never idle). */
+  /** Sessions open on one container, not counting those being swept (a container with one is never idle). */
   openOn(cuid: string): number {
     return this.perContainer.get(cuid) ?? 0;
   }
@@ -64,15 +70,22 @@ export class SessionRegistry implements BeforeApplicationShutdown {
     this.slots.add(slot);
     this.perContainer.set(cuid, onContainer + 1);
     let released = false;
+    let counted = true;
+    const uncount = (): void => {
+      if (!counted) return;
+      counted = false;
+      const left = (this.perContainer.get(cuid) ?? 1) - 1;
+      if (left > 0) this.perContainer.set(cuid, left);
+      else this.perContainer.delete(cuid);
+    };
     return {
       attach: (session) => (slot.session = session),
+      ending: uncount,
       release: () => {
         if (released) return;
         released = true;
         this.slots.delete(slot);
-        const left = (this.perContainer.get(cuid) ?? 1) - 1;
-        if (left > 0) this.perContainer.set(cuid, left);
-        else this.perContainer.delete(cuid);
+        uncount();
       },
     };
   }

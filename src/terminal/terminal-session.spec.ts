@@ -170,10 +170,25 @@ describe('TerminalSession', () => {
     expect(ws.sent[0]).toMatchObject({ type: 'error', error: { code: 'SIGNAL_FAILED', error: 'compose_error' } });
   });
 
+  it('joins output read in one event-loop turn into one frame, the stream order kept', async () => {
+    const { ws, proc } = fixture();
+    proc.emitOutput('stdout', 'a');
+    proc.emitOutput('stdout', 'b');
+    proc.emitOutput('stderr', 'c');
+    // The change of stream sent the stdout batch; stderr waits for the end of the turn.
+    expect(ws.sent).toEqual([{ type: 'stdout', data: 'ab', encoding: 'utf8' }]);
+    await new Promise(setImmediate);
+    expect(ws.sent).toEqual([
+      { type: 'stdout', data: 'ab', encoding: 'utf8' },
+      { type: 'stderr', data: 'c', encoding: 'utf8' },
+    ]);
+  });
+
   it('sends all output, then a held-back partial character, then exit, then closes with 1000', async () => {
     const { ws, proc, session } = fixture();
     const smile = Buffer.from('😀');
     proc.emitOutput('stdout', Buffer.concat([Buffer.from('hi '), smile.subarray(0, 2)]));
+    await new Promise(setImmediate); // a read of its own: its frame goes out before the next read
     proc.emitOutput('stdout', smile.subarray(2));
     proc.emitOutput('stderr', 'oops');
     proc.emitOutput('stdout', Buffer.from([0xe4]));
@@ -189,12 +204,14 @@ describe('TerminalSession', () => {
     expect(ws.closedWith).toBe(1000);
   });
 
-  it('pauses the process while the socket is backed up and resumes once it drained', () => {
+  it('pauses the process while the socket is backed up and resumes once it drained', async () => {
     const { ws, proc } = fixture({ highWaterMark: 1000, lowWaterMark: 100 });
     ws.bufferedAmount = 1500;
     proc.emitOutput('stdout', 'x'.repeat(700));
+    await new Promise((resolve) => setTimeout(resolve, 20)); // a busy socket: output waits a few ms for more
     expect(proc.paused).toBe(true);
     proc.emitOutput('stdout', 'x'.repeat(800));
+    await new Promise((resolve) => setTimeout(resolve, 20));
     ws.bufferedAmount = 500;
     ws.flushes.shift()?.();
     expect(proc.paused).toBe(true);

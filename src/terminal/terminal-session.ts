@@ -4,6 +4,7 @@ import { toAppError } from '../common/errors/to-app-error';
 import { FlowControl, HIGH_WATER_MARK, LOW_WATER_MARK } from './flow-control';
 import { ClientFrame, errorFrame, exitFrame, OutputStream, outputFrame, parseClientFrame } from './frames';
 import { InputFlow } from './input-flow';
+import { OutputBatcher } from './output-batcher';
 import { SignalQueue } from './signal-queue';
 import type { TerminalProcess } from './terminal-process';
 import { Utf8Chunker } from './utf8-chunker';
@@ -35,6 +36,8 @@ export interface SessionOptions {
   maxQueuedInput: number;
   highWaterMark?: number;
   lowWaterMark?: number;
+  /** Called once when the session starts to end (its processes are being swept). */
+  onEnding?: () => void;
 }
 
 export interface SessionSummary {
@@ -55,6 +58,7 @@ export class TerminalSession {
     stdout: new Utf8Chunker(),
     stderr: new Utf8Chunker(),
   };
+  private readonly batcher: OutputBatcher;
   private readonly flow: FlowControl;
   private readonly input: InputFlow;
   private readonly signals: SignalQueue;
@@ -62,6 +66,7 @@ export class TerminalSession {
   private alive = true;
   private inputPausedAtLastBeat = false;
   private ending = false;
+  private endingReported = false;
   private shuttingDown = false;
   private bytesIn = 0;
   private bytesOut = 0;
@@ -79,6 +84,10 @@ export class TerminalSession {
       options.lowWaterMark ?? LOW_WATER_MARK,
     );
     this.input = new InputFlow(ws, proc.input, options.maxQueuedInput);
+    this.batcher = new OutputBatcher(
+      (stream, bytes) => this.sendOutput(stream, bytes),
+      () => ws.bufferedAmount > 0,
+    );
     this.signals = new SignalQueue(
       (name) => proc.signal(name),
       (err) => this.sendError(toAppError(err)),
@@ -108,6 +117,7 @@ export class TerminalSession {
   private end(): void {
     if (this.ending) return;
     this.ending = true;
+    this.reportEnding();
     this.input.close();
     void this.signals.close();
     void this.proc.terminate();
@@ -117,6 +127,12 @@ export class TerminalSession {
   private abort(err: AppError): void {
     this.sendError(err);
     this.end();
+  }
+
+  private reportEnding(): void {
+    if (this.endingReported) return;
+    this.endingReported = true;
+    this.options.onEnding?.();
   }
 
   private beat(): void {
@@ -166,8 +182,7 @@ export class TerminalSession {
         }
         return;
       case 'resize':
-        // An ioctl on the local pty: no process is started, and the kernel merges the SIGWINCHs the
-        // CLI has not handled yet, so a flood of resizes costs the CLI at most one resize call at a time.
+        // One engine call at a time; sizes asked meanwhile collapse into the latest (ExecProcess.resize).
         this.proc.resize(frame.cols, frame.rows);
         return;
       case 'signal':
@@ -181,6 +196,10 @@ export class TerminalSession {
 
   private output(stream: OutputStream, chunk: Buffer): void {
     this.bytesOut += chunk.length;
+    this.batcher.push(stream, chunk);
+  }
+
+  private sendOutput(stream: OutputStream, chunk: Buffer): void {
     const text = this.chunkers[stream].push(chunk);
     if (text) this.send(outputFrame(stream, text));
   }
@@ -189,6 +208,8 @@ export class TerminalSession {
     if (this.heartbeat) clearInterval(this.heartbeat);
     this.input.close();
     const signalsDone = this.signals.close();
+    this.reportEnding();
+    this.batcher.flush();
     for (const stream of ['stdout', 'stderr'] as const) {
       const rest = this.chunkers[stream].flush();
       if (rest) this.send(outputFrame(stream, rest));

@@ -48,7 +48,8 @@ export class TerminalSessions {
           status: accepted.status,
         });
       }
-      slot = this.registry.reserve(cuid);
+      const reserved = this.registry.reserve(cuid);
+      slot = reserved;
       const state = { requestId: facts.requestId, startedAt: facts.started, user, cuid, compose };
       const sessionId = randomUUID();
       const proc = await this.context.run(state, () => this.processes.start({ cuid, sessionId, query, record }));
@@ -57,6 +58,7 @@ export class TerminalSessions {
         withStack: this.config.isDevelopment,
         heartbeatMs: HEARTBEAT_MS,
         maxQueuedInput: this.config.terminalStdinMaxQueuedBytes,
+        onEnding: () => reserved.ending(),
       });
     } catch (err) {
       slot?.release();

@@ -1,7 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
-import type { IncomingMessage } from 'node:http';
+import type { IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
-import type { WebSocketServer } from 'ws';
+import { WebSocketServer } from 'ws';
 import { AuditLog } from '../audit/audit-log';
 import { AppConfig } from '../common/config/app-config';
 import { NotFoundError } from '../common/errors/app-error';
@@ -12,59 +12,52 @@ import { isCuid } from '../containers/cuid';
 import { refuseUpgrade } from './http-refusal';
 import { refusalEntry, UpgradeFacts } from './session-audit';
 import { AcceptedUpgrade, TerminalUpgrade, UpgradeRefusal } from './terminal-upgrade';
+import { TerminalSessions } from './terminal-sessions';
 
-/** The gateway's path; a terminal is `/ws/<cuid>` below it. */
-export const TERMINAL_GATEWAY_PATH = '/ws';
+/** Largest client frame; larger ones close the socket with 1009 (ws enforces it while reading). */
+export const MAX_FRAME_BYTES = 1024 * 1024;
 const TERMINAL_PATH = /^\/ws\/([^/]*)$/;
 
-export interface PendingSession {
-  accepted: AcceptedUpgrade;
-  facts: UpgradeFacts;
-}
-
 /**
- * Decides every upgrade before a socket exists (credentials, Origin, container, query) and answers
- * refusals as plain HTTP with the error schema; accepted requests go to the gateway's ws server,
- * and the gateway picks up what was decided with `take(req)`.
+ * The whole way of a terminal upgrade, in order: every `upgrade` of the HTTP server comes here; the
+ * request is decided before any socket exists (header count, Origin, credentials, container, query,
+ * see TerminalUpgrade) and a refusal is plain HTTP with the error schema; an accepted one becomes a
+ * WebSocket (with the request id echoed) and goes straight to TerminalSessions.
+ *
+ * There is no Nest gateway: its exact-path matching cannot express `/ws/:cuid`, its message dispatch
+ * was unused (a session reads its own frames), and routing through it needed a side table to carry
+ * what the upgrade had decided to the gateway and back.
  */
 @Injectable()
 export class TerminalUpgradeRouter {
   private readonly logger = new Logger('Terminal');
-  private readonly pending = new WeakMap<IncomingMessage, PendingSession>();
-  private readonly withRequestIdHeader = new WeakSet<WebSocketServer>();
+  private readonly server = new WebSocketServer({
+    noServer: true,
+    maxPayload: MAX_FRAME_BYTES,
+    perMessageDeflate: false,
+  });
 
   constructor(
     private readonly upgrade: TerminalUpgrade,
+    private readonly sessions: TerminalSessions,
     private readonly audit: AuditLog,
     private readonly config: AppConfig,
     private readonly clientAddress: ClientAddress,
   ) {}
 
-  route(
-    req: IncomingMessage,
-    socket: Duplex,
-    head: Buffer,
-    serverFor: (path: string) => WebSocketServer | undefined,
-  ): void {
-    this.handle(req, socket, head, serverFor).catch((err: unknown) => {
+  /** Takes every upgrade request of this HTTP server. */
+  attach(httpServer: Server): void {
+    httpServer.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => this.route(req, socket, head));
+  }
+
+  route(req: IncomingMessage, socket: Duplex, head: Buffer): void {
+    this.handle(req, socket, head).catch((err: unknown) => {
       this.logger.error(err instanceof Error ? (err.stack ?? err.message) : String(err));
       socket.destroy();
     });
   }
 
-  /** What the upgrade decided for this request (once). */
-  take(req: IncomingMessage): PendingSession | undefined {
-    const session = this.pending.get(req);
-    this.pending.delete(req);
-    return session;
-  }
-
-  private async handle(
-    req: IncomingMessage,
-    socket: Duplex,
-    head: Buffer,
-    serverFor: (path: string) => WebSocketServer | undefined,
-  ): Promise<void> {
+  private async handle(req: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
     // Until the upgrade, a reset connection must not crash the process with an unhandled 'error'.
     socket.on('error', () => socket.destroy());
     const url = new URL(req.url ?? '/', 'http://upgrade.invalid');
@@ -76,8 +69,7 @@ export class TerminalUpgradeRouter {
       started: performance.now(),
     };
     const match = TERMINAL_PATH.exec(url.pathname);
-    const server = serverFor(TERMINAL_GATEWAY_PATH);
-    if (!match || !server) {
+    if (!match) {
       this.refuse(socket, facts, new UpgradeRefusal(new NotFoundError('ROUTE_NOT_FOUND', 'No such route'), null));
       return;
     }
@@ -91,18 +83,12 @@ export class TerminalUpgradeRouter {
       return;
     }
     if (socket.destroyed) return;
-    this.echoRequestId(server);
-    this.pending.set(req, { accepted, facts });
-    server.handleUpgrade(req, socket, head, (ws) => server.emit('connection', ws, req));
-  }
-
-  private echoRequestId(server: WebSocketServer): void {
-    if (this.withRequestIdHeader.has(server)) return;
-    this.withRequestIdHeader.add(server);
-    server.on('headers', (headers: string[], req: IncomingMessage) => {
-      const id = this.pending.get(req)?.facts.requestId;
-      if (id) headers.push(`X-Request-Id: ${id}`);
-    });
+    const echoRequestId = (headers: string[]): number => headers.push(`X-Request-Id: ${facts.requestId}`);
+    // ws writes the 101 answer synchronously within handleUpgrade (no verifyClient), so this
+    // listener sees exactly this request's headers.
+    this.server.once('headers', echoRequestId);
+    this.server.handleUpgrade(req, socket, head, (ws) => void this.sessions.open(ws, accepted, facts));
+    this.server.off('headers', echoRequestId);
   }
 
   private refuse(socket: Duplex, facts: UpgradeFacts, refusal: UpgradeRefusal, cuid: string | null = null): void {

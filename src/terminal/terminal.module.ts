@@ -2,26 +2,15 @@ import { Module } from '@nestjs/common';
 import { ContainersModule } from '../containers/containers.module';
 import { InContainer } from './in-container';
 import { ProcessFactory } from './process-factory';
-import { PTY_SPAWN, spawnPty } from './pty-spawn';
 import { SessionRegistry } from './session-registry';
 import { TerminalSessions } from './terminal-sessions';
 import { TerminalUpgrade } from './terminal-upgrade';
 import { TerminalUpgradeRouter } from './terminal-upgrade-router';
-import { TerminalGateway } from './terminal.gateway';
 
 /** The `/ws/:cuid` terminal: shell, attach and exec sessions over a WebSocket. */
 @Module({
   imports: [ContainersModule],
-  providers: [
-    { provide: PTY_SPAWN, useValue: spawnPty },
-    InContainer,
-    ProcessFactory,
-    SessionRegistry,
-    TerminalUpgrade,
-    TerminalSessions,
-    TerminalUpgradeRouter,
-    TerminalGateway,
-  ],
+  providers: [InContainer, ProcessFactory, SessionRegistry, TerminalUpgrade, TerminalSessions, TerminalUpgradeRouter],
   exports: [TerminalUpgradeRouter, SessionRegistry],
 })
 export class TerminalModule {}

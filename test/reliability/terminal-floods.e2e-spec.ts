@@ -79,7 +79,7 @@ describe('reliability: terminal frame floods', () => {
     await term.untilOutput(/flooded/);
     await until(() => dockerProcesses() <= baseline, 'the signal deliveries to end');
     const peak = sampler.stop();
-    // One delivery at a time is `docker` plus its compose plugin: two processes above the baseline.
+    // Signals, resizes and sweeps are engine API calls: no docker process is started for any of them.
     expect(peak - baseline).toBeLessThanOrEqual(4);
 
     // The session still works, and a signal sent after the flood reaches the foreground job.
