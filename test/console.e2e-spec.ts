@@ -1,4 +1,5 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { inPool } from './support/bounded';
 import { launchBrowser, consoleContext } from './support/browser';
 import { TEST_IMAGE, removeProjects } from './support/e2e-app';
 import { spawnService, type ServiceProcess } from './support/service-process';
@@ -174,4 +175,85 @@ describe('web console in a real browser', () => {
     await page.screenshot({ path: '/tmp/console-home.png' });
     expect(problems).toEqual([]);
   });
+
+  it('keeps 520 containers in a windowed table: the end is reachable, the DOM small, rows steady and live', async () => {
+    // Real containers, created through the API in `created` state (no boot.py, nothing runs), 8 at a time.
+    const COUNT = 520;
+    const made: string[] = [];
+    try {
+      await inPool(
+        Array.from({ length: COUNT }, (_, i) => i),
+        8,
+        async () => {
+          const res = await service.http().post('/containers').send({ image: TEST_IMAGE, tags: ['bulk'] });
+          expect(res.status).toBe(201);
+          made.push(res.body.cuid as string);
+        },
+      );
+      const listed: { cuid: string; created_at: string; tags: string[] }[] = [];
+      for (let cursor: string | null = null, first = true; first || cursor; first = false) {
+        const res = await service.http().get(`/containers?limit=500${cursor ? `&cursor=${cursor}` : ''}`);
+        listed.push(...(res.body.containers as typeof listed));
+        cursor = res.body.next_cursor as string | null;
+      }
+      // The console's order: newest first, then by cuid.
+      const order = listed
+        .filter((c) => c.tags.includes('bulk'))
+        .sort((a, b) => b.created_at.localeCompare(a.created_at) || a.cuid.localeCompare(b.cuid))
+        .map((c) => c.cuid);
+      expect(order).toHaveLength(COUNT);
+      const [newest, oldest] = [order[0]!, order[COUNT - 1]!];
+
+      await page.goto(`${service.baseUrl}/`);
+      await page.getByRole('region', { name: 'Health' }).getByText('live', { exact: true }).waitFor();
+      await page.getByLabel('Tag filter').fill('bulk');
+      await page.getByText(`${COUNT} of ${listed.length}`).waitFor();
+      const list = page.getByRole('region', { name: 'Containers list' });
+      const drawn = () => list.getByRole('row').count();
+      await rowOf(newest).waitFor();
+      expect(await drawn()).toBeLessThan(80);
+      expect(await list.getByRole('table').getAttribute('aria-rowcount')).toBe(String(COUNT + 1));
+
+      // Scrolling to the end draws the last container, and still only a window of rows.
+      await list.evaluate((el) => (el.scrollTop = el.scrollHeight));
+      await rowOf(oldest).waitFor();
+      await rowOf(newest).waitFor({ state: 'detached' });
+      expect(await drawn()).toBeLessThan(80);
+      expect(await rowOf(oldest).getAttribute('aria-rowindex')).toBe(String(COUNT + 1));
+      const box = await rowOf(oldest).boundingBox();
+      const frame = await list.boundingBox();
+      expect(box!.y + box!.height).toBeLessThanOrEqual(frame!.y + frame!.height + 1);
+      await page.screenshot({ path: '/tmp/console-520-end.png' });
+
+      // Every drawn row is exactly as tall, whatever it holds.
+      const heights = await list
+        .locator('tbody tr:not([aria-hidden])')
+        .evaluateAll((rows) => [...new Set(rows.map((r) => r.getBoundingClientRect().height))]);
+      expect(heights).toEqual([40]);
+
+      // A change made elsewhere reaches the row at the bottom, live, without moving it.
+      const y = box!.y;
+      const patched = await service
+        .http()
+        .patch(`/containers/${oldest}`)
+        .send({ tags: ['bulk', 'edited-live'] });
+      expect(patched.status).toBe(200);
+      const started = Date.now();
+      await rowOf(oldest).getByText('edited-live', { exact: true }).waitFor({ timeout: 5_000 });
+      const latency = Date.now() - started;
+      expect((await rowOf(oldest).boundingBox())!.y).toBe(y);
+      expect(latency).toBeLessThan(2_000);
+
+      // The filters still work on the whole list, not on the drawn window.
+      await page.getByLabel('Tag filter').fill('edited-live');
+      await page.getByText(`1 of ${listed.length}`).waitFor();
+      await rowOf(oldest).waitFor();
+      await page.getByLabel('Tag filter').fill('');
+      await page.getByLabel('Search cuid').fill(order[COUNT - 2]!.slice(0, 12));
+      await rowOf(order[COUNT - 2]!).waitFor();
+      expect(await drawn()).toBeLessThan(10);
+    } finally {
+      await inPool(made, 8, (cuid) => service.http().delete(`/containers/${cuid}`));
+    }
+  }, 600_000);
 });
