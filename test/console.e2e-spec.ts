@@ -176,6 +176,79 @@ describe('web console in a real browser', () => {
     expect(problems).toEqual([]);
   });
 
+  it('sets lifetimes in the create form and edits them from the Overview, sending only what changed', async () => {
+    await page.goto(`${service.baseUrl}/`);
+    await page.getByRole('button', { name: 'New container' }).click();
+    await page.getByLabel('Image', { exact: true }).fill(TEST_IMAGE);
+    await page.getByLabel('Tags', { exact: true }).fill('lifetimes');
+    const ttl = page.getByLabel('TTL (seconds)', { exact: true });
+    await ttl.fill('soon');
+    await page.getByRole('button', { name: 'Create', exact: true }).click();
+    await page.getByRole('alert').filter({ hasText: 'INVALID_TTL' }).waitFor();
+    expect(await ttl.getAttribute('aria-invalid')).toBe('true');
+    await ttl.fill('3600');
+    await page.getByLabel('Idle stop (seconds)', { exact: true }).fill('600');
+    await page.getByRole('button', { name: 'Create', exact: true }).click();
+    await page.waitForURL(/#\/containers\/c[0-9a-f-]+$/);
+    const cuid = decodeURIComponent(new URL(page.url()).hash.split('/')[2]!);
+    const read = async () => (await service.http().get(`/containers/${cuid}`)).body as Record<string, unknown>;
+    const created = await read();
+    expect({ ttl_s: created.ttl_s, idle_stop_s: created.idle_stop_s }).toEqual({ ttl_s: 3600, idle_stop_s: 600 });
+
+    // The Overview shows both deadlines; Keep alive pushes the idle one.
+    const facts = page.locator('dl.facts');
+    await facts.getByText(/\(ttl 3600 s\)/).waitFor();
+    await facts.getByText(/after 600 s unused/).waitFor();
+    await new Promise((r) => setTimeout(r, 1_100));
+    const [keepalive] = await Promise.all([
+      page.waitForResponse((r) => r.url().endsWith(`/containers/${cuid}/keepalive`)),
+      page.getByRole('button', { name: 'Keep alive' }).click(),
+    ]);
+    expect(keepalive.status()).toBe(200);
+    const kept = (await keepalive.json()) as { idle_stop_at: string };
+    expect(Date.parse(kept.idle_stop_at)).toBeGreaterThan(Date.parse(String(created.idle_stop_at)));
+
+    // Edit: a refused value is shown beside its field; then clear the TTL and change the idle stop.
+    await page.getByRole('button', { name: 'Edit', exact: true }).click();
+    const edit = page.getByRole('form', { name: 'Edit container' });
+    const idle = edit.getByLabel('Idle stop (seconds)', { exact: true });
+    expect(await edit.getByLabel('TTL (seconds)', { exact: true }).inputValue()).toBe('3600');
+    expect(await idle.inputValue()).toBe('600');
+    await idle.fill('0');
+    await edit.getByRole('button', { name: 'Save' }).click();
+    await edit.getByRole('alert').filter({ hasText: 'INVALID_IDLE_STOP' }).waitFor();
+    expect(await idle.getAttribute('aria-invalid')).toBe('true');
+    await edit.getByLabel('TTL (seconds)', { exact: true }).fill('');
+    await idle.fill('1200');
+    const [patch] = await Promise.all([
+      page.waitForRequest((r) => r.method() === 'PATCH' && r.url().endsWith(`/containers/${cuid}`)),
+      edit.getByRole('button', { name: 'Save' }).click(),
+    ]);
+    // Only the lifetimes: resending tags or resources would make a running container go through up again.
+    expect(patch.postDataJSON()).toEqual({ ttl_s: null, idle_stop_s: 1200 });
+    await facts.getByText(/after 1200 s unused/).waitFor();
+    await facts.getByText('never', { exact: true }).waitFor();
+    const edited = await read();
+    expect({ ttl_s: edited.ttl_s, expires_at: edited.expires_at, idle_stop_s: edited.idle_stop_s }).toEqual({
+      ttl_s: null,
+      expires_at: null,
+      idle_stop_s: 1200,
+    });
+    expect(edited.tags).toEqual(['lifetimes']);
+
+    // Setting a TTL again from the Overview gives a deadline counted from the save.
+    const before = Date.now();
+    await page.getByRole('button', { name: 'Edit', exact: true }).click();
+    await edit.getByLabel('TTL (seconds)', { exact: true }).fill('7200');
+    await edit.getByRole('button', { name: 'Save' }).click();
+    await facts.getByText(/\(ttl 7200 s\)/).waitFor();
+    const expires = Date.parse(String((await read()).expires_at));
+    expect(expires).toBeGreaterThanOrEqual(before + 7_200_000 - 2_000);
+    expect(expires).toBeLessThanOrEqual(Date.now() + 7_200_000 + 2_000);
+    await page.screenshot({ path: '/tmp/console-lifetimes.png', fullPage: true });
+    expect((await service.http().delete(`/containers/${cuid}`)).status).toBe(200);
+  });
+
   it('keeps 520 containers in a windowed table: the end is reachable, the DOM small, rows steady and live', async () => {
     // Real containers, created through the API in `created` state (no boot.py, nothing runs), 8 at a time.
     const COUNT = 520;
