@@ -258,7 +258,10 @@ describe('web console in a real browser', () => {
         Array.from({ length: COUNT }, (_, i) => i),
         8,
         async () => {
-          const res = await service.http().post('/containers').send({ image: TEST_IMAGE, tags: ['bulk'] });
+          const res = await service
+            .http()
+            .post('/containers')
+            .send({ image: TEST_IMAGE, tags: ['bulk'] });
           expect(res.status).toBe(201);
           made.push(res.body.cuid as string);
         },

@@ -27,16 +27,7 @@ export interface SpecValues {
 }
 
 export type FieldName =
-  | 'image'
-  | 'env'
-  | 'tags'
-  | 'cpus'
-  | 'memory'
-  | 'pids'
-  | 'ports'
-  | 'command'
-  | 'ttl'
-  | 'idle_stop';
+  'image' | 'env' | 'tags' | 'cpus' | 'memory' | 'pids' | 'ports' | 'command' | 'ttl' | 'idle_stop';
 
 export const emptySpec = (): SpecValues => ({
   image: '',
