@@ -249,6 +249,46 @@ describe('web console in a real browser', () => {
     expect((await service.http().delete(`/containers/${cuid}`)).status).toBe(200);
   });
 
+  it('falls back to polling while /events is refused, tries it again, and goes live once it answers', async () => {
+    let asked = 0;
+    await page.route(/\/events$/, (route) => {
+      asked += 1;
+      if (asked > 1) return route.continue();
+      return route.fulfill({
+        status: 503,
+        contentType: 'application/json',
+        body: JSON.stringify({
+          error: 'service_unavailable',
+          code: 'ENGINE_UNAVAILABLE',
+          message: 'refused by the test',
+          status: 503,
+          request_id: 'test',
+        }),
+      });
+    });
+    const listings: number[] = [];
+    page.on('request', (r) => {
+      if (/\/containers\?limit=500/.test(r.url())) listings.push(Date.now());
+    });
+    await page.goto(`${service.baseUrl}/`);
+    const health = page.getByRole('region', { name: 'Health' });
+    await health.getByText('polling', { exact: true }).waitFor();
+    await health.getByText('live', { exact: true }).waitFor({ timeout: 20_000 });
+    expect(asked).toBe(2);
+    // Polling stopped (one listing when the stream came back, then none) and changes come live.
+    await new Promise((r) => setTimeout(r, 600));
+    const since = Date.now();
+    const created = await service
+      .http()
+      .post('/containers')
+      .send({ image: TEST_IMAGE, tags: ['back-live'] });
+    expect(created.status).toBe(201);
+    await rowOf(created.body.cuid as string).waitFor({ timeout: 5_000 });
+    await new Promise((r) => setTimeout(r, 2_500));
+    expect(listings.filter((t) => t >= since)).toEqual([]);
+    expect((await service.http().delete(`/containers/${created.body.cuid as string}`)).status).toBe(200);
+  });
+
   it('keeps 520 containers in a windowed table: the end is reachable, the DOM small, rows steady and live', async () => {
     // Real containers, created through the API in `created` state (no boot.py, nothing runs), 8 at a time.
     const COUNT = 520;
