@@ -1,9 +1,19 @@
+import { readFileSync } from 'node:fs';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { inPool } from './support/bounded';
 import { launchBrowser, consoleContext } from './support/browser';
 import { TEST_IMAGE, removeProjects } from './support/e2e-app';
-import { spawnService, type ServiceProcess } from './support/service-process';
+import { freePort, spawnService, type ServiceProcess } from './support/service-process';
 import { buildZip } from './support/zip-fixtures';
+
+/** Waits until `check` holds (a browser-side count settling, a frame arriving); fails after `timeout`. */
+async function until(check: () => boolean | Promise<boolean>, what: string, timeout = 10_000): Promise<void> {
+  const end = Date.now() + timeout;
+  while (!(await check())) {
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
 
 const BOOT = 'import time\nprint("console-boot-ok", flush=True)\ntime.sleep(100000)\n';
 
@@ -288,6 +298,169 @@ describe('web console in a real browser', () => {
     expect(listings.filter((t) => t >= since)).toEqual([]);
     expect((await service.http().delete(`/containers/${created.body.cuid as string}`)).status).toBe(200);
   });
+
+  it('does the rest of the API from the page: edit with recreate, logs pause and download, files, terminal, audit paging', async () => {
+    // A running container whose boot.py keeps printing, with a folder to browse.
+    const TICKING =
+      'import time\nn = 0\nwhile True:\n    n += 1\n    print(f"tick-{n}", flush=True)\n    time.sleep(0.2)\n';
+    const res = await service
+      .http()
+      .post('/containers')
+      .send({ image: TEST_IMAGE, tags: ['review'] });
+    expect(res.status).toBe(201);
+    const cuid = res.body.cuid as string;
+    const zip = buildZip([
+      { name: 'boot.py', data: TICKING },
+      { name: 'data/config.json', data: '{"a":1}' },
+    ]);
+    const up = await service
+      .http()
+      .post(`/containers/${cuid}/upload-zip`)
+      .set('Content-Type', 'application/zip')
+      .send(zip);
+    expect(up.status).toBe(200);
+    expect((await service.http().post(`/containers/${cuid}/start`)).status).toBe(200);
+
+    // Overview → Edit: a new variable and a port on the running container; the page says it was recreated.
+    const hostPort = await freePort();
+    await page.goto(`${service.baseUrl}/#/containers/${cuid}`);
+    await page.getByRole('button', { name: 'Edit', exact: true }).click();
+    const edit = page.getByRole('form', { name: 'Edit container' });
+    await edit.getByRole('button', { name: 'Add variable' }).click();
+    await edit.getByLabel('Variable 1 name').fill('GREETING');
+    await edit.getByLabel('Variable 1 value').fill('hello there');
+    await edit.getByRole('button', { name: 'Add mapping' }).click();
+    await edit.getByLabel('Mapping 1 host').fill(String(hostPort));
+    await edit.getByLabel('Mapping 1 container').fill('8000');
+    await edit.getByRole('button', { name: 'Save' }).click();
+    await page.getByText('Saved; the container was recreated to apply the change').waitFor({ timeout: 60_000 });
+    const after = (await service.http().get(`/containers/${cuid}`)).body as Record<string, unknown>;
+    expect((after.env as Record<string, string>).GREETING).toBe('hello there');
+    expect(after.ports).toEqual([expect.objectContaining({ host: hostPort, container: 8000, protocol: 'tcp' })]);
+    await page.getByRole('link', { name: `${hostPort}→8000` }).waitFor();
+
+    // Logs: Pause view holds new lines without losing them, Resume shows them, Download saves the log.
+    await page.getByRole('tab', { name: 'Logs' }).click();
+    const logs = page.getByRole('log', { name: 'Logs output' });
+    await logs
+      .getByText(/^tick-\d+$/)
+      .nth(3)
+      .waitFor({ timeout: 15_000 });
+    await page.getByRole('button', { name: 'Pause view' }).click();
+    const shown = await logs.locator('div').count();
+    await page
+      .getByRole('status')
+      .filter({ hasText: /paused \(\d+ new lines held\)/ })
+      .waitFor();
+    await new Promise((r) => setTimeout(r, 1_000));
+    expect(await logs.locator('div').count()).toBe(shown);
+    await page.getByRole('button', { name: 'Resume' }).click();
+    await logs
+      .locator('div')
+      .nth(shown + 2)
+      .waitFor();
+    const [logFile] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('link', { name: 'Download logs' }).click(),
+    ]);
+    expect(readFileSync(await logFile.path(), 'utf8')).toMatch(/tick-1\b/);
+
+    // Files: download a file and a folder as zip; a refused upload shows the API's code; a dropped zip lands.
+    await page.getByRole('tab', { name: 'Files' }).click();
+    const files = page.getByRole('table', { name: 'Files' });
+    await files.getByRole('cell', { name: 'boot.py', exact: true }).waitFor();
+    const [bootFile] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('link', { name: 'Download boot.py' }).click(),
+    ]);
+    expect(readFileSync(await bootFile.path(), 'utf8')).toBe(TICKING);
+    const [dataZip] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('link', { name: 'Download data as zip' }).click(),
+    ]);
+    expect(
+      readFileSync(await dataZip.path())
+        .subarray(0, 2)
+        .toString(),
+    ).toBe('PK');
+    await page.evaluate(() => {
+      const g = globalThis as unknown as {
+        sawProgress: boolean;
+        MutationObserver: new (cb: () => void) => { observe(n: unknown, o: unknown): void };
+        document: { body: unknown; querySelector(s: string): unknown };
+      };
+      g.sawProgress = false;
+      new g.MutationObserver(() => {
+        if (g.document.querySelector('progress[aria-label="Upload progress"]')) g.sawProgress = true;
+      }).observe(g.document.body, { childList: true, subtree: true });
+    });
+    await page.getByLabel('Upload zip').setInputFiles({
+      name: 'evil.zip',
+      mimeType: 'application/zip',
+      buffer: buildZip([{ name: '../escape.txt', data: 'x' }]),
+    });
+    const refused = page.getByRole('alert').filter({ hasText: 'Upload refused' });
+    await refused.waitFor();
+    expect(await refused.textContent()).toMatch(/ZIP_UNSAFE_ENTRY.*request_id [\w-]+/);
+    expect(await page.evaluate(() => (globalThis as unknown as { sawProgress: boolean }).sawProgress)).toBe(true);
+    const dropped = buildZip([{ name: 'dropped.txt', data: 'dropped' }]).toString('base64');
+    const transfer = await page.evaluateHandle((b64: string) => {
+      const g = globalThis as unknown as {
+        DataTransfer: new () => { items: { add(f: unknown): void } };
+        File: new (parts: unknown[], name: string, o: unknown) => unknown;
+        atob(s: string): string;
+      };
+      const bytes = Uint8Array.from(g.atob(b64), (c) => c.charCodeAt(0));
+      const dt = new g.DataTransfer();
+      dt.items.add(new g.File([bytes], 'dropped.zip', { type: 'application/zip' }));
+      return dt;
+    }, dropped);
+    await page.locator('.dropzone').dispatchEvent('drop', { dataTransfer: transfer });
+    await files.getByRole('cell', { name: 'dropped.txt', exact: true }).waitFor();
+    await refused.waitFor({ state: 'detached' });
+
+    // Terminal: resize frames follow the panel; Reconnect opens a new session; a stop shows the message.
+    const sockets: { frames: string[] }[] = [];
+    page.on('websocket', (ws) => {
+      const entry = { frames: [] as string[] };
+      sockets.push(entry);
+      ws.on('framesent', (f) => entry.frames.push(String(f.payload)));
+    });
+    await page.getByRole('tab', { name: 'Terminal' }).click();
+    await page.getByRole('status').filter({ hasText: 'shell open' }).waitFor();
+    await page.setViewportSize({ width: 1000, height: 700 });
+    await until(() => sockets[0]?.frames.some((f) => f.includes('"type":"resize"')) === true, 'a resize frame');
+    await page.getByRole('button', { name: 'Reconnect' }).click();
+    await until(() => sockets.length === 2, 'a second socket');
+    await page.getByRole('status').filter({ hasText: 'shell open' }).waitFor();
+    const screen = page.getByRole('region', { name: 'Terminal screen' });
+    await screen.click();
+    await page.keyboard.type('echo "$GREETING"\n');
+    await screen.getByText('hello there').first().waitFor();
+    expect((await service.http().post(`/containers/${cuid}/stop`)).status).toBe(200);
+    await page.getByRole('status').filter({ hasText: 'The container is not running' }).waitFor({ timeout: 10_000 });
+
+    // Audit: errors only, filtered by action, paged back past the first 100 entries.
+    await inPool(
+      Array.from({ length: 110 }, (_, i) => i),
+      8,
+      () => service.http().post('/containers/c00000000-0000-4000-8000-00000000dead/start'),
+    );
+    await page.getByRole('link', { name: 'Audit', exact: true }).click();
+    await page.getByLabel('Action', { exact: true }).fill('container.start');
+    await page.getByLabel('Errors only').check();
+    await page.getByRole('button', { name: 'Apply filters' }).click();
+    const table = page.getByRole('table');
+    const bodyRows = table.locator('tbody tr');
+    await until(async () => (await bodyRows.count()) === 100, '100 audit rows');
+    // Every entry is a refusal with its code (the rows, not the role tree, which may lag a render).
+    const texts = await bodyRows.evaluateAll((rows) => rows.map((r) => r.textContent ?? ''));
+    expect(texts.filter((t) => !t.includes('CONTAINER_NOT_FOUND'))).toEqual([]);
+    await page.getByRole('button', { name: 'Older entries' }).click();
+    await until(async () => (await bodyRows.count()) >= 110, 'the older audit rows');
+    expect(await table.locator('tbody tr:not(.failed)').count()).toBe(0);
+    expect((await service.http().delete(`/containers/${cuid}`)).status).toBe(200);
+  }, 240_000);
 
   it('keeps 520 containers in a windowed table: the end is reachable, the DOM small, rows steady and live', async () => {
     // Real containers, created through the API in `created` state (no boot.py, nothing runs), 8 at a time.
