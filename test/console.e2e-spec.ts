@@ -183,6 +183,14 @@ describe('web console in a real browser', () => {
       .getByText(/Engine OK · compose/)
       .waitFor();
     await page.screenshot({ path: '/tmp/console-home.png' });
+    // The accessible names the issue lists, each naming exactly one control.
+    await page.getByRole('button', { name: 'New container', exact: true }).click();
+    const form = page.getByRole('form', { name: 'New container' });
+    for (const name of ['Image', 'Environment', 'Tags', 'CPUs', 'Memory', 'PIDs', 'Ports', 'Command']) {
+      expect({ name, count: await form.getByLabel(name, { exact: true }).count() }).toEqual({ name, count: 1 });
+    }
+    expect(await form.getByRole('button', { name: 'Create', exact: true }).count()).toBe(1);
+    expect(await page.getByRole('link', { name: 'Audit', exact: true }).count()).toBe(1);
     expect(problems).toEqual([]);
   });
 
