@@ -460,12 +460,17 @@ describe('web console in a real browser', () => {
     await page.getByRole('button', { name: 'Apply filters' }).click();
     const table = page.getByRole('table');
     const bodyRows = table.locator('tbody tr');
-    await until(async () => (await bodyRows.count()) === 100, '100 audit rows');
-    // Every entry is a refusal with its code (the rows, not the role tree, which may lag a render).
-    const texts = await bodyRows.evaluateAll((rows) => rows.map((r) => r.textContent ?? ''));
-    expect(texts.filter((t) => !t.includes('CONTAINER_NOT_FOUND'))).toEqual([]);
+    // The filtered first page replaces the unfiltered one: 100 refusals, each with its code.
+    const texts = () => bodyRows.evaluateAll((rows) => rows.map((r) => r.textContent ?? ''));
+    await until(async () => {
+      const shown = await texts();
+      return (
+        shown.length === 100 && shown.every((t) => t.includes('container.start') && t.includes('CONTAINER_NOT_FOUND'))
+      );
+    }, 'the filtered first page');
     await page.getByRole('button', { name: 'Older entries' }).click();
     await until(async () => (await bodyRows.count()) >= 110, 'the older audit rows');
+    expect((await texts()).filter((t) => !t.includes('CONTAINER_NOT_FOUND'))).toEqual([]);
     expect(await table.locator('tbody tr:not(.failed)').count()).toBe(0);
     expect((await service.http().delete(`/containers/${cuid}`)).status).toBe(200);
   }, 240_000);
