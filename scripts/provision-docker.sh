@@ -3,7 +3,8 @@
 #   - Docker engine (docker.io, containerd, runc) and Compose v2 (pinned from Debian 13),
 #   - running containerd + dockerd (coping with stale pid files and an already running daemon),
 #   - the offline test image (debootstrap bookworm minbase + python3, `python` -> python3),
-#   - Debian's chromium, which the console's browser tests drive through playwright-core,
+#   - Debian's chromium and firefox-esr, which the console's browser tests drive (playwright-core,
+#     puppeteer-core over WebDriver BiDi).
 #   - Debian's wrk, the HTTP load generator of bench/lifecycle-bench.ts.
 # Idempotent: every step is skipped when its result is already there.
 set -euo pipefail
@@ -131,17 +132,18 @@ start_daemons() {
   exit 1
 }
 
-# The console's browser tests drive Debian's chromium through playwright-core (executablePath):
-# Playwright's own browser download is not reachable from these machines.
+# The console's browser tests drive Debian's chromium through playwright-core (executablePath) and
+# Debian's firefox-esr through puppeteer-core over WebDriver BiDi: Playwright's own browser download
+# is not reachable from these machines.
 install_browser() {
-  if [ -x /usr/bin/chromium ]; then
-    log "chromium present"
+  if [ -x /usr/bin/chromium ] && [ -x /usr/bin/firefox-esr ]; then
+    log "chromium and firefox-esr present"
     return
   fi
   need_root
-  log "installing chromium (the console's browser tests)"
+  log "installing chromium and firefox-esr (the console's browser tests)"
   apt_update_once
-  apt_install apt-browser.log chromium fonts-dejavu-core
+  apt_install apt-browser.log chromium firefox-esr fonts-dejavu-core
 }
 
 # bench/lifecycle-bench.ts loads GET /containers with wrk (a C load generator: a Node client would

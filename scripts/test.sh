@@ -8,7 +8,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 export TEST_IMAGE="${TEST_IMAGE:-cm-test-python:bookworm}"
 if ! timeout 10 docker info >/dev/null 2>&1 || ! docker image inspect "$TEST_IMAGE" >/dev/null 2>&1 \
-  || ! /usr/bin/python3 -c 'import requests, aiohttp, websockets' >/dev/null 2>&1 || [ ! -x /usr/bin/chromium ]; then
+  || ! /usr/bin/python3 -c 'import requests, aiohttp, websockets' >/dev/null 2>&1 || [ ! -x /usr/bin/chromium ] \
+  || [ ! -x /usr/bin/firefox-esr ]; then
   bash scripts/provision-docker.sh all
 fi
 bash scripts/ensure-deps.sh

@@ -40,6 +40,10 @@ export async function api<T>(method: string, path: string, body?: unknown): Prom
   try {
     res = await fetch(path, {
       method,
+      // Never from the HTTP cache: a container's ETag is the version of its spec, not of its status,
+      // so a revalidated GET (If-None-Match → 304) would hand back a stale status. Firefox does
+      // revalidate these; the console must show what the API says now.
+      cache: 'no-store',
       headers: body === undefined ? { Accept: 'application/json' } : { 'Content-Type': 'application/json' },
       body: body === undefined ? undefined : JSON.stringify(body),
     });

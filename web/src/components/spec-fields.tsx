@@ -18,6 +18,8 @@ interface Props {
  * named in `details.field`.
  */
 export function SpecFields({ id, values, onChange, fieldError, withImage, imageSuggestions = [] }: Props) {
+  // On create an empty lifetime leaves it to the service's default; on edit it removes it.
+  const lifetimeHint = withImage ? 'default' : 'never';
   const set = <K extends keyof SpecValues>(key: K, value: SpecValues[K]): void => onChange({ ...values, [key]: value });
   const errorOf = (field: FieldName) => (fieldError?.field === field ? fieldError.error : null);
   const described = (field: FieldName) =>
@@ -30,15 +32,21 @@ export function SpecFields({ id, values, onChange, fieldError, withImage, imageS
       </p>
     ) : null;
   };
-  const text = (field: 'tags' | 'cpus' | 'memory' | 'pids' | 'command', label: string, placeholder: string) => (
+  const text = (
+    field: FieldName,
+    key: 'tags' | 'cpus' | 'memory' | 'pids' | 'command' | 'ttl' | 'idleStop',
+    label: string,
+    placeholder: string,
+    numeric = false,
+  ) => (
     <div class="field">
       <label for={`${id}-${field}`}>{label}</label>
       <input
         id={`${id}-${field}`}
-        value={values[field]}
+        value={values[key]}
         placeholder={placeholder}
-        inputMode={field === 'cpus' || field === 'pids' ? 'decimal' : undefined}
-        onInput={(e) => set(field, e.currentTarget.value)}
+        inputMode={numeric ? 'decimal' : undefined}
+        onInput={(e) => set(key, e.currentTarget.value)}
         {...described(field)}
       />
       {hint(field)}
@@ -112,10 +120,10 @@ export function SpecFields({ id, values, onChange, fieldError, withImage, imageS
         </button>
         {hint('env')}
       </fieldset>
-      {text('tags', 'Tags', 'web, production')}
-      {text('cpus', 'CPUs', '1.0')}
-      {text('memory', 'Memory', '512m')}
-      {text('pids', 'PIDs', '256')}
+      {text('tags', 'tags', 'Tags', 'web, production')}
+      {text('cpus', 'cpus', 'CPUs', '1.0', true)}
+      {text('memory', 'memory', 'Memory', '512m')}
+      {text('pids', 'pids', 'PIDs', '256', true)}
       <fieldset class="field wide" aria-labelledby={`${id}-ports-legend`} {...described('ports')}>
         <legend id={`${id}-ports-legend`}>Ports</legend>
         {values.ports.map((row, i) => (
@@ -181,7 +189,9 @@ export function SpecFields({ id, values, onChange, fieldError, withImage, imageS
         </button>
         {hint('ports')}
       </fieldset>
-      {text('command', 'Command', 'python /app/boot.py (default)')}
+      {text('command', 'command', 'Command', 'python /app/boot.py (default)')}
+      {text('ttl', 'ttl', 'TTL (seconds)', lifetimeHint, true)}
+      {text('idle_stop', 'idleStop', 'Idle stop (seconds)', lifetimeHint, true)}
     </div>
   );
 }

@@ -15,6 +15,9 @@ const CONTAINER_EVENTS = [
   'health',
 ];
 const POLL_MS = 2000;
+/** After the stream is refused or lost for good, try it again this soon, doubling up to the cap. */
+const REOPEN_FIRST_MS = 5_000;
+const REOPEN_MAX_MS = 60_000;
 
 export type LiveMode = 'connecting' | 'events' | 'polling';
 
@@ -26,8 +29,9 @@ interface LiveEventData {
 /**
  * Every container, kept current from the API: the listing once, then `/events` says which
  * container changed and its REST answer says what it is now (the console keeps no state machine
- * of its own). If `/events` refuses the stream, it re-reads the listing every two seconds instead
- * (the header then says `polling` rather than `live`).
+ * of its own). If `/events` refuses the stream or the browser gives it up, the listing is re-read
+ * every two seconds instead (the header then says `polling` rather than `live`) while the stream
+ * is tried again after 5 s, 10 s, … up to every minute; once it is back, polling stops.
  */
 export class ContainersStore extends Observable {
   readonly byCuid = new Map<string, Container>();
@@ -36,11 +40,25 @@ export class ContainersStore extends Observable {
   mode: LiveMode = 'connecting';
   private live: LiveStream | null = null;
   private poll: ReturnType<typeof setInterval> | null = null;
+  private reopenTimer: ReturnType<typeof setTimeout> | null = null;
+  private reopenDelay = REOPEN_FIRST_MS;
+  private stopped = false;
   private readonly pending = new Set<string>();
   private flushTimer: ReturnType<typeof setTimeout> | null = null;
 
   start(): void {
     void this.reload();
+    this.openStream();
+  }
+
+  stop(): void {
+    this.stopped = true;
+    this.live?.close();
+    if (this.poll) clearInterval(this.poll);
+    if (this.reopenTimer) clearTimeout(this.reopenTimer);
+  }
+
+  private openStream(): void {
     const handlers: Record<string, (data: unknown) => void> = {};
     for (const type of [...CONTAINER_EVENTS, 'action']) {
       handlers[type] = (data) => {
@@ -53,17 +71,33 @@ export class ContainersStore extends Observable {
     this.live = openLive(
       '/events',
       handlers,
-      () => this.fallBackToPolling(),
-      () => {
-        this.mode = 'events';
-        this.changed();
-      },
+      () => this.streamLost(),
+      () => this.streamOpen(),
     );
   }
 
-  stop(): void {
+  private streamOpen(): void {
+    this.reopenDelay = REOPEN_FIRST_MS;
+    if (this.poll) {
+      clearInterval(this.poll);
+      this.poll = null;
+      // What changed between the last poll and the stream's start.
+      void this.reload();
+    }
+    this.mode = 'events';
+    this.changed();
+  }
+
+  private streamLost(): void {
     this.live?.close();
-    if (this.poll) clearInterval(this.poll);
+    this.live = null;
+    if (this.stopped) return;
+    this.fallBackToPolling();
+    this.reopenTimer = setTimeout(() => {
+      this.reopenTimer = null;
+      if (!this.stopped) this.openStream();
+    }, this.reopenDelay);
+    this.reopenDelay = Math.min(this.reopenDelay * 2, REOPEN_MAX_MS);
   }
 
   /** All pages of the listing (500 a page, the API's maximum). */

@@ -5,13 +5,11 @@ import { byteSize } from '../../components/byte-size';
 import { PortLinks } from '../../components/port-links';
 import { SpecFields } from '../../components/spec-fields';
 import {
-  envOf,
   fieldOf,
+  patchBody,
+  portsChanged,
   portsOf,
-  resourcesOf,
   specOf,
-  splitCommand,
-  tagsOf,
   type FieldName,
   type SpecValues,
 } from '../../components/spec-form';
@@ -50,27 +48,32 @@ export function OverviewTab({ container }: { container: Container }) {
     setBusy(true);
     setFieldError(null);
     try {
-      const before = specOf(container);
-      const removed = Object.fromEntries(
-        before.env.filter((r) => !editing.env.some((n) => n.key.trim() === r.key)).map((r) => [r.key, null]),
-      );
-      const resources: Record<string, unknown> = { cpus: null, memory: null, pids: null, ...resourcesOf(editing) };
-      const command = splitCommand(editing.command);
-      let updated = await api<Container>('PATCH', containerPath(container.cuid), {
-        env: { ...removed, ...envOf(editing) },
-        tags: tagsOf(editing),
-        resources,
-        command: command.length ? command : null,
-      });
-      const recreated = updated.recreated === true;
-      if (JSON.stringify(portsOf(editing)) !== JSON.stringify(portsOf(before))) {
+      const body = patchBody(container, editing);
+      const ports = portsChanged(container, editing);
+      if (Object.keys(body).length === 0 && !ports) {
+        notices.info('Nothing changed');
+        setEditing(null);
+        return;
+      }
+      let updated = container;
+      let recreated = false;
+      if (Object.keys(body).length) {
+        updated = await api<Container>('PATCH', containerPath(container.cuid), body);
+        recreated = updated.recreated === true;
+      }
+      if (ports) {
         updated = await api<Container>('PATCH', containerPath(container.cuid, '/ports'), { ports: portsOf(editing) });
+        recreated ||= updated.recreated === true;
       }
       containers.put(updated);
+      // Lifetimes take effect at once (the reaper reads them); the rest reaches the engine at up or start.
+      const lifetimesOnly = !ports && Object.keys(body).every((k) => k === 'ttl_s' || k === 'idle_stop_s');
       notices.info(
-        recreated || updated.recreated
+        recreated
           ? 'Saved; the container was recreated to apply the change'
-          : 'Saved; a stopped container picks the change up at its next start',
+          : lifetimesOnly
+            ? 'Saved; the new lifetimes apply now'
+            : 'Saved; a stopped container picks the change up at its next start',
       );
       setEditing(null);
     } catch (err) {

@@ -5,9 +5,7 @@ import { useObservable } from '../../state/store';
 import { ContainersTable } from './containers-table';
 import { CreateForm } from './create-form';
 
-const PAGE_SIZE = 100;
-
-/** The home page: every container, filtered and paged in the browser, updated live. */
+/** The home page: every container, filtered in the browser, in a windowed table, updated live. */
 export function ContainersPage() {
   const { containers } = useServices();
   useObservable(containers);
@@ -15,7 +13,6 @@ export function ContainersPage() {
   const [status, setStatus] = useState('');
   const [tag, setTag] = useState('');
   const [search, setSearch] = useState('');
-  const [page, setPage] = useState(0);
 
   const all = [...containers.byCuid.values()];
   const rows = useMemo(() => {
@@ -27,8 +24,6 @@ export function ContainersPage() {
       .filter((c) => !needle || c.cuid.startsWith(needle))
       .sort((a, b) => b.created_at.localeCompare(a.created_at) || a.cuid.localeCompare(b.cuid));
   }, [all, status, tag, search]);
-  const pages = Math.max(1, Math.ceil(rows.length / PAGE_SIZE));
-  const current = Math.min(page, pages - 1);
   const tags = [...new Set(all.flatMap((c) => c.tags))].sort();
 
   return (
@@ -43,7 +38,7 @@ export function ContainersPage() {
       <div class="filters" role="search">
         <label>
           Status filter
-          <select value={status} onChange={(e) => (setStatus(e.currentTarget.value), setPage(0))}>
+          <select value={status} onChange={(e) => setStatus(e.currentTarget.value)}>
             <option value="">any</option>
             {STATUSES.map((s) => (
               <option key={s} value={s}>
@@ -54,7 +49,7 @@ export function ContainersPage() {
         </label>
         <label>
           Tag filter
-          <input list="known-tags" value={tag} onInput={(e) => (setTag(e.currentTarget.value), setPage(0))} />
+          <input list="known-tags" value={tag} onInput={(e) => setTag(e.currentTarget.value)} />
           <datalist id="known-tags">
             {tags.map((t) => (
               <option key={t} value={t} />
@@ -63,7 +58,7 @@ export function ContainersPage() {
         </label>
         <label>
           Search cuid
-          <input value={search} placeholder="c1a2…" onInput={(e) => (setSearch(e.currentTarget.value), setPage(0))} />
+          <input value={search} placeholder="c1a2…" onInput={(e) => setSearch(e.currentTarget.value)} />
         </label>
         <span class="count">
           {rows.length} of {all.length}
@@ -71,24 +66,11 @@ export function ContainersPage() {
       </div>
       {!containers.loaded && !containers.loadError && <p>Loading containers…</p>}
       {containers.loadError !== null && <p class="error">Could not load the containers; see the notice.</p>}
-      <ContainersTable rows={rows.slice(current * PAGE_SIZE, (current + 1) * PAGE_SIZE)} />
+      <ContainersTable rows={rows} resetKey={`${status}\n${tag}\n${search}`} />
       {containers.loaded && rows.length === 0 && (
         <p class="muted empty">
           {all.length === 0 ? 'No containers yet: New container creates one.' : 'No container matches the filters.'}
         </p>
-      )}
-      {pages > 1 && (
-        <nav class="pager" aria-label="Pages">
-          <button type="button" disabled={current === 0} onClick={() => setPage(current - 1)}>
-            Previous page
-          </button>
-          <span>
-            Page {current + 1} of {pages}
-          </span>
-          <button type="button" disabled={current >= pages - 1} onClick={() => setPage(current + 1)}>
-            Next page
-          </button>
-        </nav>
       )}
     </section>
   );
