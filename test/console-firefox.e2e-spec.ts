@@ -93,7 +93,12 @@ describe('web console in Firefox', () => {
 
     // boot.py's output in Logs (/logs as Server-Sent Events).
     await page.locator(aria('tab', 'Logs')).click();
-    await waitForText(page, '[role="log"]', 'firefox-boot-ok', 15_000);
+    await waitForText(page, '[role="log"]', 'firefox-boot-ok', 15_000).catch(async (err: unknown) => {
+      // Say what the tab showed instead (its status line and the first lines), not just "timed out".
+      await page.screenshot({ path: '/tmp/console-firefox-logs.png' });
+      const shown = await page.$eval('.logs', (el) => el.textContent);
+      throw new Error(`Logs did not show boot.py's line; the tab showed: ${shown}`, { cause: err });
+    });
 
     // Those actions on the Audit page.
     await page.locator(aria('link', 'Audit')).click();
