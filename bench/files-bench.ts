@@ -160,7 +160,7 @@ async function peakRssGrowth<T>(pid: number, fn: () => Promise<T>): Promise<[T, 
   }
 }
 
-const mbps = (bytes: number, s: number): string => `${(bytes / MB / s).toFixed(0)} MB/s`;
+const mbps = (bytes: number, s: number): string => `${(bytes / MB / s).toFixed(0)} MiB/s`;
 
 /** nginx with sendfile, serving `dir` on a loopback port: the single-file anchor. Installed when missing (root). */
 async function startNginx(work: string, dir: string): Promise<{ url: string; stop: () => Promise<void> }> {
