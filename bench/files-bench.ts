@@ -160,7 +160,7 @@ async function peakRssGrowth<T>(pid: number, fn: () => Promise<T>): Promise<[T, 
   }
 }
 
-const mbps = (bytes: number, s: number): string => `${(bytes / MB / s).toFixed(0)} MB/s`;
+const mbps = (bytes: number, s: number): string => `${(bytes / MB / s).toFixed(0)} MiB/s`;
 
 /** nginx with sendfile, serving `dir` on a loopback port: the single-file anchor. Installed when missing (root). */
 async function startNginx(work: string, dir: string): Promise<{ url: string; stop: () => Promise<void> }> {
@@ -256,6 +256,7 @@ async function main(): Promise<void> {
     const s = { upload: [] as number[], unzip: [] as number[], dz: [] as number[], zip: [] as number[] };
     const single = { api: [] as number[], nginx: [] as number[] };
     let rss = 0;
+    let zipRss = 0;
     let zipped = 0;
     for (let round = 0; round < ROUNDS; round += 1) {
       // Each round into a fresh directory, after a sync: neither side pays for the other's writeback.
@@ -282,10 +283,13 @@ async function main(): Promise<void> {
       await alternate(
         round,
         async () => {
-          const [bytes, sec] = await timedAsync(() =>
-            labelled('download-zip', download(t, `/containers/${cuid}/download-zip?path=round-${round}`)),
+          const [[bytes, grown], sec] = await timedAsync(() =>
+            peakRssGrowth(service.child.pid!, () =>
+              labelled('download-zip', download(t, `/containers/${cuid}/download-zip?path=round-${round}`)),
+            ),
           );
           zipped = bytes;
+          zipRss = Math.max(zipRss, grown);
           s.dz.push(sec);
         },
         () => {
@@ -331,7 +335,7 @@ async function main(): Promise<void> {
     );
     console.log(
       `| download-zip of the tree (${(zipped / 1e6).toFixed(0)} MB out) | ${m.dz.toFixed(2)} s, ${mbps(rawBytes, m.dz)} of input | ` +
-        `\`zip -qr\` ${m.zip.toFixed(2)} s, ${mbps(rawBytes, m.zip)} | ${ratio(m.zip, m.dz)} |`,
+        `\`zip -qr\` ${m.zip.toFixed(2)} s, ${mbps(rawBytes, m.zip)} | ${ratio(m.zip, m.dz)} (RSS +${(zipRss / MB).toFixed(0)} MB) |`,
     );
     console.log(
       `| download of the 150 MiB file, page-cached | ${mbps(LARGE_BYTES, m.api)} | ` +
