@@ -1,6 +1,6 @@
 import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import * as path from 'node:path';
-import { createContainer } from './support/containers';
+import { createContainer, SLEEPING_BOOT, writeBootPy } from './support/containers';
 import { auditLines, startApp, TEST_IMAGE, TestApp } from './support/e2e-app';
 import { buildZip } from './support/zip-fixtures';
 
@@ -216,6 +216,19 @@ describe('Idempotency-Key and optimistic concurrency (real app, real Docker engi
       expect(etag).toMatch(/^"[A-Za-z0-9_-]+"$/);
       expect((await t.http().get(`/containers/${cuid}`).expect(200)).headers.etag).toBe(etag);
       expect((await t.http().post(`/containers/${cuid}/stop`).expect(200)).headers.etag).toBe(etag);
+    });
+
+    it('a conditional GET is never 304: the tag versions the spec, the body carries live status', async () => {
+      const cuid = await createContainer(t);
+      const first = await t.http().get(`/containers/${cuid}`).expect(200);
+      expect(first.body.status).toBe('created');
+      const etag = first.headers.etag as string;
+      writeBootPy(t, cuid, SLEEPING_BOOT);
+      await t.http().post(`/containers/${cuid}/start`).expect(200);
+      const again = await t.http().get(`/containers/${cuid}`).set('If-None-Match', etag).expect(200);
+      expect(again.headers.etag).toBe(etag);
+      expect(again.body.status).toBe('running');
+      await t.http().delete(`/containers/${cuid}`).expect(200);
     });
 
     it('PATCH with a stale If-Match → 412 PRECONDITION_FAILED and no change', async () => {

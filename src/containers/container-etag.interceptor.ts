@@ -1,5 +1,5 @@
 import { CallHandler, ExecutionContext, Injectable, NestInterceptor } from '@nestjs/common';
-import type { Response } from 'express';
+import type { Request, Response } from 'express';
 import { map, Observable } from 'rxjs';
 import { etagOf } from './etag';
 import { ProjectStore } from './project-store';
@@ -7,6 +7,8 @@ import { ProjectStore } from './project-store';
 /**
  * Sends the container's version as `ETag` with every answer that is one container. The digest is taken
  * over the spec fields of the answer itself (not a fresh read), so the header always matches the body.
+ * The tag versions the spec (for If-Match), while the body also carries live status: a conditional GET
+ * must never get Express's automatic 304, or a revalidating cache keeps a stale status.
  */
 @Injectable()
 export class ContainerEtagInterceptor implements NestInterceptor {
@@ -14,7 +16,9 @@ export class ContainerEtagInterceptor implements NestInterceptor {
 
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
     if (context.getType() !== 'http') return next.handle();
-    const res = context.switchToHttp().getResponse<Response>();
+    const http = context.switchToHttp();
+    const res = http.getResponse<Response>();
+    delete http.getRequest<Request>().headers['if-none-match'];
     return next.handle().pipe(
       map((body: unknown) => {
         const etag = this.etagOfAnswer(body);
