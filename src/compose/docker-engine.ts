@@ -8,6 +8,8 @@ import { engineSocketPath } from './engine-socket';
 import { EngineStream } from './engine-stream';
 import { ROOT_LABEL } from './labels';
 import { ProjectPaths } from './project-paths';
+import { ComposeErrorCode } from './compose.errors';
+import { CommonErrorCode } from '../common/errors/error-codes';
 
 const REQUEST_TIMEOUT_MS = 15_000;
 const MAX_ERROR_BODY = 64 * 1024;
@@ -161,7 +163,7 @@ export class DockerEngine implements ContainerEngine {
       Cmd: cmd,
     })) as { Id?: string };
     if (typeof created.Id !== 'string' || !/^[0-9a-f]{64}$/.test(created.Id)) {
-      throw new ComposeError('ENGINE_REQUEST_FAILED', 'The engine did not create the exec');
+      throw new ComposeError(ComposeErrorCode.ENGINE_REQUEST_FAILED, 'The engine did not create the exec');
     }
     return created.Id;
   }
@@ -210,7 +212,7 @@ export class DockerEngine implements ContainerEngine {
       return JSON.parse(answer.body.toString('utf8')) as unknown;
     } catch {
       throw new ComposeError(
-        'ENGINE_REQUEST_FAILED',
+        ComposeErrorCode.ENGINE_REQUEST_FAILED,
         `The engine's answer to ${method} ${templateOf(path)} is not JSON`,
       );
     }
@@ -259,7 +261,7 @@ function templateOf(path: string): string {
 function unreachable(err: Error): AppError {
   return err instanceof AppError
     ? err
-    : new UnavailableError('DOCKER_UNAVAILABLE', 'The Docker engine is not reachable', {
+    : new UnavailableError(ComposeErrorCode.DOCKER_UNAVAILABLE, 'The Docker engine is not reachable', {
         reason: err.message.slice(0, 200),
       });
 }
@@ -274,9 +276,9 @@ function failure(method: string, path: string, body: Buffer, status = 0): AppErr
     // plain text answer
   }
   if (status === 404 || status === 409) {
-    return new StateError('CONTAINER_NOT_RUNNING', 'The container is not running', { engine: message.slice(0, 200) });
+    return new StateError(CommonErrorCode.CONTAINER_NOT_RUNNING, 'The container is not running', { engine: message.slice(0, 200) });
   }
-  return new ComposeError('ENGINE_REQUEST_FAILED', `The engine refused ${method} ${path}`, {
+  return new ComposeError(ComposeErrorCode.ENGINE_REQUEST_FAILED, `The engine refused ${method} ${path}`, {
     status,
     engine: message.slice(0, 200),
   });

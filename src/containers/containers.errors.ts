@@ -3,7 +3,6 @@ import { errorCodes } from '../common/errors/error-codes';
 /** Codes of the container resources: lookups, the lifecycle, specs (the DTOs) and the project store. */
 export const ContainersErrorCode = errorCodes(
   'CONTAINER_NOT_FOUND',
-  'CONTAINER_NOT_RUNNING',
   'CONTAINER_NOT_PAUSED',
   'CONTAINER_PAUSED',
   'BOOT_SCRIPT_MISSING',

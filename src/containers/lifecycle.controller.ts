@@ -79,7 +79,7 @@ export class LifecycleController {
   @ApiOperation({ operationId: 'pauseContainer', summary: 'Freeze every process of a running container' })
   @ApiOkResponse({ type: ContainerDto, headers: ETAG_HEADER })
   @Idempotent()
-  @ApiErrors({ ...COMMON, 422: ContainersErrorCode.CONTAINER_NOT_RUNNING })
+  @ApiErrors({ ...COMMON, 422: CommonErrorCode.CONTAINER_NOT_RUNNING })
   pause(@Param('cuid') cuid: string): Promise<Container> {
     return this.lifecycle.run(cuid, 'pause');
   }

@@ -12,6 +12,7 @@ import { ContainersService } from './containers.service';
 import { asBindFailure } from './port-rules';
 import { StateCache } from './state-cache';
 import { ContainersErrorCode } from './containers.errors';
+import { CommonErrorCode } from '../common/errors/error-codes';
 
 export type Action = 'start' | 'stop' | 'restart' | 'pause' | 'unpause';
 
@@ -76,7 +77,7 @@ export class LifecycleService {
       case 'pause':
         if (status !== 'running') {
           throw new StateError(
-            ContainersErrorCode.CONTAINER_NOT_RUNNING,
+            CommonErrorCode.CONTAINER_NOT_RUNNING,
             `Cannot pause a container that is ${status}`,
             { status },
           );

@@ -56,6 +56,7 @@ export const NOT_ROUTE_ANSWERS: Partial<Record<ErrorCode, string>> = {
   STDIN_STALLED: 'terminal error frame, then close',
   OUTPUT_STREAM_ENDED: 'terminal error frame',
   SIGNAL_FAILED: 'terminal error frame',
+  ENGINE_REQUEST_FAILED: 'terminal error frame (the engine refused an exec call)',
   SESSION_CLEANUP_FAILED: 'terminal session audit entry',
   SHUTTING_DOWN: 'terminal error frame, then close 1001',
   TOO_MANY_TERMINAL_SESSIONS: 'terminal error frame, then close 1013',

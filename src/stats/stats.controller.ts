@@ -34,7 +34,7 @@ export class StatsController {
   @ApiErrors({
     400: [CommonErrorCode.INVALID_STREAM, CommonErrorCode.UNKNOWN_FIELD],
     404: ContainersErrorCode.CONTAINER_NOT_FOUND,
-    422: ContainersErrorCode.CONTAINER_NOT_RUNNING,
+    422: CommonErrorCode.CONTAINER_NOT_RUNNING,
     503: [ComposeErrorCode.DOCKER_UNAVAILABLE, StatsErrorCode.STATS_UNAVAILABLE],
   })
   async one(@Param('cuid') cuid: string, @Query() query: StatsQueryDto, @Res() res: Response): Promise<void> {

@@ -11,8 +11,8 @@ import { StateCache } from '../containers/state-cache';
 import { Metrics } from '../metrics/metrics';
 import { Reading, StatsCollector } from './stats-collector';
 import { StatsSample, toSample } from './stats-sample';
-import { ContainersErrorCode } from '../containers/containers.errors';
 import { StatsErrorCode } from './stats.errors';
+import { CommonErrorCode } from '../common/errors/error-codes';
 
 const FIRST_SAMPLE_TIMEOUT_MS = 6_000;
 const STREAM_INTERVAL_MS = 1_000;
@@ -138,5 +138,5 @@ export class StatsService {
 }
 
 function notRunning(cuid: string): StateError {
-  return new StateError(ContainersErrorCode.CONTAINER_NOT_RUNNING, 'The container is not running', { cuid });
+  return new StateError(CommonErrorCode.CONTAINER_NOT_RUNNING, 'The container is not running', { cuid });
 }

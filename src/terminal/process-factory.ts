@@ -6,6 +6,7 @@ import { ExecProcess } from './exec-process';
 import { auditArgv, InContainer, Recorder, SERVICE, SESSION_ENV, SessionTarget } from './in-container';
 import type { TerminalQuery } from './terminal-query';
 import type { TerminalProcess } from './terminal-process';
+import { CommonErrorCode } from '../common/errors/error-codes';
 
 /** The best shell the image has, as a login shell so the usual profile is read. */
 const SHELL = 'if command -v bash >/dev/null 2>&1; then exec bash -l; else exec sh -l; fi';
@@ -31,7 +32,7 @@ export class ProcessFactory {
   async start(ctx: ProcessContext): Promise<TerminalProcess> {
     // The project's running container, found by compose's labels: the upgrade only saw the state cache.
     const containerId = await this.engine.serviceContainer(ctx.cuid, SERVICE);
-    if (!containerId) throw new StateError('CONTAINER_NOT_RUNNING', 'The container is not running', { cuid: ctx.cuid });
+    if (!containerId) throw new StateError(CommonErrorCode.CONTAINER_NOT_RUNNING, 'The container is not running', { cuid: ctx.cuid });
     const target = { cuid: ctx.cuid, containerId, sessionId: ctx.sessionId };
     switch (ctx.query.mode) {
       case 'shell':

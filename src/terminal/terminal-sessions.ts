@@ -13,7 +13,7 @@ import { sessionEntry, UpgradeFacts } from './session-audit';
 import { SessionLimitError } from './terminal-errors';
 import { CLOSE_NORMAL, SessionSocket, TerminalSession } from './terminal-session';
 import type { AcceptedUpgrade } from './terminal-upgrade';
-import { ContainersErrorCode } from '../containers/containers.errors';
+import { CommonErrorCode } from '../common/errors/error-codes';
 
 const HEARTBEAT_MS = 15_000;
 const CLOSE_TRY_AGAIN_LATER = 1013;
@@ -43,7 +43,7 @@ export class TerminalSessions {
     let session: TerminalSession;
     try {
       if (accepted.status !== 'running') {
-        throw new StateError(ContainersErrorCode.CONTAINER_NOT_RUNNING, 'The container is not running', {
+        throw new StateError(CommonErrorCode.CONTAINER_NOT_RUNNING, 'The container is not running', {
           cuid,
           status: accepted.status,
         });

@@ -44,6 +44,8 @@ export const CommonErrorCode = errorCodes(
   'INVALID_STATUS',
   'INVALID_CUID',
   'INVALID_STREAM',
+  // A state several modules refuse with one meaning (lifecycle, stats, terminal, the engine client).
+  'CONTAINER_NOT_RUNNING',
   'INVALID_REQUEST',
   'BAD_REQUEST',
   'CONFLICT',
