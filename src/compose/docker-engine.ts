@@ -276,7 +276,9 @@ function failure(method: string, path: string, body: Buffer, status = 0): AppErr
     // plain text answer
   }
   if (status === 404 || status === 409) {
-    return new StateError(CommonErrorCode.CONTAINER_NOT_RUNNING, 'The container is not running', { engine: message.slice(0, 200) });
+    return new StateError(CommonErrorCode.CONTAINER_NOT_RUNNING, 'The container is not running', {
+      engine: message.slice(0, 200),
+    });
   }
   return new ComposeError(ComposeErrorCode.ENGINE_REQUEST_FAILED, `The engine refused ${method} ${path}`, {
     status,

@@ -12,7 +12,11 @@ export function engineSocketPath(env: NodeJS.ProcessEnv = process.env): string {
   const host = env.DOCKER_HOST;
   if (host === undefined || host === '') return DEFAULT_SOCKET;
   if (host.startsWith('unix://') && host.length > 'unix://'.length) return host.slice('unix://'.length);
-  throw new UnavailableError(ComposeErrorCode.DOCKER_UNAVAILABLE, 'The terminal reaches the engine only through a unix socket', {
-    docker_host: host.split('://')[0] + '://…',
-  });
+  throw new UnavailableError(
+    ComposeErrorCode.DOCKER_UNAVAILABLE,
+    'The terminal reaches the engine only through a unix socket',
+    {
+      docker_host: host.split('://')[0] + '://…',
+    },
+  );
 }

@@ -100,7 +100,8 @@ describe('ContainersService: all or nothing', () => {
     const refusal = new ValidationError('IMAGE_NOT_PRESENT', 'not here', {});
     w.images.isPresent = jest.fn(() => Promise.resolve(false));
     w.images.ensureAvailable = jest.fn(() => Promise.reject(refusal));
-    w.engine.failWhen = (call) => (call[0] === 'create' ? new ComposeError('COMPOSE_FAILED', 'no image', {}) : undefined);
+    w.engine.failWhen = (call) =>
+      call[0] === 'create' ? new ComposeError('COMPOSE_FAILED', 'no image', {}) : undefined;
     const dirs = readdirSync(w.paths.root);
     await expect(w.containers.create({ image: 'gone:1' })).rejects.toBe(refusal);
     expect(w.images.isPresent).toHaveBeenCalledWith('gone:1');

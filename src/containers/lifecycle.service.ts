@@ -76,11 +76,9 @@ export class LifecycleService {
         return this.start(spec, 'stopped');
       case 'pause':
         if (status !== 'running') {
-          throw new StateError(
-            CommonErrorCode.CONTAINER_NOT_RUNNING,
-            `Cannot pause a container that is ${status}`,
-            { status },
-          );
+          throw new StateError(CommonErrorCode.CONTAINER_NOT_RUNNING, `Cannot pause a container that is ${status}`, {
+            status,
+          });
         }
         await this.compose.run(spec.cuid, ['pause']);
         return { status: 'paused', event: 'pause' };

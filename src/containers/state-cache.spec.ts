@@ -51,9 +51,11 @@ class EventsEngine {
   /** One `docker events` line on the open stream. */
   emit(id: string, action: string, cuid = 'c1', extra: Record<string, string> = {}): void {
     const attrs = { 'com.docker.compose.project': cuid, ...extra };
-    this.streams.at(-1)!.stdout.write(
-      `${JSON.stringify({ Action: action, Actor: { ID: id, Attributes: attrs }, timeNano: Date.now() * 1e6 })}\n`,
-    );
+    this.streams
+      .at(-1)!
+      .stdout.write(
+        `${JSON.stringify({ Action: action, Actor: { ID: id, Attributes: attrs }, timeNano: Date.now() * 1e6 })}\n`,
+      );
   }
 }
 
@@ -61,7 +63,14 @@ const inspectItem = (id: string, status: string, exitCode = 0): unknown => ({
   Id: id,
   Created: '2026-12-07T10:00:00Z',
   Config: { Labels: { 'com.docker.compose.project': 'c1' } },
-  State: { Status: status, ExitCode: exitCode, StartedAt: '', FinishedAt: '', OOMKilled: false, Pid: status === 'running' ? 7 : 0 },
+  State: {
+    Status: status,
+    ExitCode: exitCode,
+    StartedAt: '',
+    FinishedAt: '',
+    OOMKilled: false,
+    Pid: status === 'running' ? 7 : 0,
+  },
 });
 
 const until = async (cond: () => boolean): Promise<void> => {

@@ -49,12 +49,24 @@ export class InContainer {
 
   /** Sends a signal to the foreground job of the session's terminal. */
   signalForeground(target: SessionTarget, signal: SignalName, record: Recorder): Promise<void> {
-    return this.exec(target, ['sh', '-c', FOREGROUND, 'sh', target.sessionId, signal], TerminalErrorCode.SIGNAL_FAILED, [0, 3], record);
+    return this.exec(
+      target,
+      ['sh', '-c', FOREGROUND, 'sh', target.sessionId, signal],
+      TerminalErrorCode.SIGNAL_FAILED,
+      [0, 3],
+      record,
+    );
   }
 
   /** Ends every process the session started, including background jobs. */
   sweep(target: SessionTarget, record: Recorder): Promise<void> {
-    return this.exec(target, ['sh', '-c', SWEEP, 'sh', target.sessionId], TerminalErrorCode.SESSION_CLEANUP_FAILED, [0], record);
+    return this.exec(
+      target,
+      ['sh', '-c', SWEEP, 'sh', target.sessionId],
+      TerminalErrorCode.SESSION_CLEANUP_FAILED,
+      [0],
+      record,
+    );
   }
 
   /** Sends a signal to the container's main process (its init forwards it to boot.py). */

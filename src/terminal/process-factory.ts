@@ -32,7 +32,8 @@ export class ProcessFactory {
   async start(ctx: ProcessContext): Promise<TerminalProcess> {
     // The project's running container, found by compose's labels: the upgrade only saw the state cache.
     const containerId = await this.engine.serviceContainer(ctx.cuid, SERVICE);
-    if (!containerId) throw new StateError(CommonErrorCode.CONTAINER_NOT_RUNNING, 'The container is not running', { cuid: ctx.cuid });
+    if (!containerId)
+      throw new StateError(CommonErrorCode.CONTAINER_NOT_RUNNING, 'The container is not running', { cuid: ctx.cuid });
     const target = { cuid: ctx.cuid, containerId, sessionId: ctx.sessionId };
     switch (ctx.query.mode) {
       case 'shell':
