@@ -12,6 +12,7 @@ import { ComposeErrorCode } from './compose.errors';
 import { CommonErrorCode } from '../common/errors/error-codes';
 
 const REQUEST_TIMEOUT_MS = 15_000;
+const IDLE_SOCKET_MS = 2_000;
 const MAX_ERROR_BODY = 64 * 1024;
 const MAX_CAPTURE = 16 * 1024;
 const EXIT_POLL_MS = 20;
@@ -30,7 +31,13 @@ interface Answer {
  */
 @Injectable()
 export class DockerEngine implements ContainerEngine {
-  private readonly agent = new http.Agent({ keepAlive: true, maxSockets: 16 });
+  /** Kept-alive connections for short calls; idle ones are few and closed after a moment, so descriptors settle. */
+  private readonly agent = new http.Agent({
+    keepAlive: true,
+    maxSockets: 16,
+    maxFreeSockets: 4,
+    timeout: IDLE_SOCKET_MS,
+  });
   /** Fixed at boot, like the CLI's environment; a DOCKER_HOST it cannot speak fails each session, not the boot. */
   private readonly socket: () => string;
 
