@@ -53,14 +53,24 @@ export class ClusterCreate {
   ): Promise<void> {
     const body: unknown = req.body;
     const isObject = parsed && typeof body === 'object' && body !== null && !Array.isArray(body);
-    const { placement, rest } = isObject ? takePlacement(body as Record<string, unknown>) : { placement: {}, rest: null };
+    const { placement, rest } = isObject
+      ? takePlacement(body as Record<string, unknown>)
+      : { placement: {}, rest: null };
     const chosen = chooseNode(await this.directory.nodes(), placement);
-    const address = chosen.hostname === this.self.name ? this.directory.selfAddress : this.directory.peer(chosen.hostname)?.address;
+    const address =
+      chosen.hostname === this.self.name ? this.directory.selfAddress : this.directory.peer(chosen.hostname)?.address;
     if (!address) return next(new Error('chosen node has no address'));
     if (!parsed) {
-      this.proxy.forward(req, res, next, { hostname: chosen.hostname, address }, () => this.directory.markUnreachable(chosen.hostname), {
-        'x-request-id': requestId,
-      });
+      this.proxy.forward(
+        req,
+        res,
+        next,
+        { hostname: chosen.hostname, address },
+        () => this.directory.markUnreachable(chosen.hostname),
+        {
+          'x-request-id': requestId,
+        },
+      );
       return;
     }
     const headers: Record<string, string> = { 'content-type': 'application/json', 'x-request-id': requestId };
