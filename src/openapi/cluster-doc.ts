@@ -56,6 +56,20 @@ export function documentCluster(document: OpenAPIObject): OpenAPIObject {
       },
     };
   }
+  const health = schemas.HealthDto as SchemaObject | undefined;
+  if (health?.properties) {
+    health.properties.cluster = {
+      type: 'object',
+      description: CLUSTER_ONLY,
+      required: ['mode', 'nodes', 'nodes_ready', 'self'],
+      properties: {
+        mode: { type: 'string', enum: ['swarm'] },
+        nodes: { type: 'integer', description: 'Nodes this instance knows of, itself included' },
+        nodes_ready: { type: 'integer', description: 'Of them, those up (answering, engine working, not down)' },
+        self: { type: 'string', description: "This instance's node hostname" },
+      },
+    };
+  }
   for (const name of ['ContainerDto', 'UpdateResultDto']) {
     const container = schemas[name] as SchemaObject | undefined;
     if (!container?.properties) continue;

@@ -496,6 +496,17 @@ export interface components {
             docker_version: string;
             /** @example 42 */
             uptime_s: number;
+            /** @description Cluster mode (CLUSTER_MODE=swarm) only. */
+            cluster?: {
+                /** @enum {string} */
+                mode: "swarm";
+                /** @description Nodes this instance knows of, itself included */
+                nodes: number;
+                /** @description Of them, those up (answering, engine working, not down) */
+                nodes_ready: number;
+                /** @description This instance's node hostname */
+                self: string;
+            };
         };
         ResourcesDto: {
             /**
