@@ -294,3 +294,34 @@ async function waitFor(check: () => Promise<boolean>, ms = 15_000): Promise<bool
   }
   return false;
 }
+
+describe('single host (CLUSTER_MODE unset): answers exactly as before cluster mode existed', () => {
+  let single: ServiceProcess;
+  beforeAll(async () => {
+    single = await spawnService();
+  });
+  afterAll(async () => {
+    await stopService(single);
+  });
+
+  it('has no node fields, no cluster block, no /nodes, and refuses node as an unknown field', async () => {
+    const health = await single.http().get('/healthz');
+    expect(Object.keys(health.body as object).sort()).toEqual([
+      'compose_version',
+      'docker_version',
+      'status',
+      'uptime_s',
+    ]);
+    const nodes = await single.http().get('/nodes');
+    expect(nodes.status).toBe(404);
+    expect(nodes.body).toMatchObject({ error: 'not_found', code: 'ROUTE_NOT_FOUND', message: 'No such route' });
+    const created = await single.http().post('/containers').send({ image: TEST_IMAGE });
+    expect(created.status).toBe(201);
+    expect(created.body).not.toHaveProperty('node');
+    const listed = await single.http().get('/containers');
+    expect((listed.body.containers as object[]).every((c) => !('node' in c) && !('node_down' in c))).toBe(true);
+    const placed = await single.http().post('/containers').send({ image: TEST_IMAGE, node: 'n1' });
+    expect(placed.status).toBe(400);
+    expect(placed.body.code).toBe('UNKNOWN_FIELD');
+  });
+});
