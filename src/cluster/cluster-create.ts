@@ -4,7 +4,7 @@ import { AppConfig } from '../common/config/app-config';
 import { jsonBody } from '../common/http/json-body';
 import { NodeUnavailableError } from './cluster.errors';
 import { NodeDirectory } from './node-directory';
-import { OwnerCache } from './owner-cache';
+import type { ListedContainer } from './page-merge';
 import { PeerClient } from './peer-client';
 import { chooseNode } from './placement';
 import { takePlacement } from './placement-request';
@@ -26,7 +26,6 @@ export class ClusterCreate {
     private readonly self: SelfNode,
     private readonly directory: NodeDirectory,
     private readonly client: PeerClient,
-    private readonly owners: OwnerCache,
     private readonly proxy: RequestProxy,
   ) {
     this.parse = jsonBody(config.jsonBodyLimitBytes);
@@ -93,8 +92,8 @@ export class ClusterCreate {
       this.directory.markUnreachable(chosen.hostname);
       return next(new NodeUnavailableError(chosen.hostname));
     }
-    const cuid = cuidOf(answer.body);
-    if (answer.status < 300 && cuid) this.owners.set(cuid, chosen.hostname);
+    const made = containerOf(answer.body);
+    if (answer.status < 300 && made) this.directory.remember(chosen.hostname, made);
     res.status(answer.status);
     for (const name of ['content-type', 'etag', 'idempotency-replayed', 'location'] as const) {
       const value = answer.headers[name];
@@ -104,10 +103,12 @@ export class ClusterCreate {
   }
 }
 
-function cuidOf(body: Buffer): string | null {
+function containerOf(body: Buffer): ListedContainer | null {
   try {
-    const parsed = JSON.parse(body.toString('utf8')) as { cuid?: unknown };
-    return typeof parsed.cuid === 'string' ? parsed.cuid : null;
+    const parsed = JSON.parse(body.toString('utf8')) as Partial<ListedContainer>;
+    return typeof parsed.cuid === 'string' && typeof parsed.created_at === 'string'
+      ? (parsed as ListedContainer)
+      : null;
   } catch {
     return null;
   }

@@ -96,6 +96,13 @@ export class NodeDirectory implements OnApplicationBootstrap, OnApplicationShutd
     return [own, ...peers, ...unseen];
   }
 
+  /** A container a create just made on a peer: known at once, before that peer's next listing. */
+  remember(hostname: string, container: ListedContainer): void {
+    const record = this.records.get(hostname);
+    if (record && !record.containers.some((c) => c.cuid === container.cuid)) record.containers.push(container);
+    this.owners.set(container.cuid, hostname);
+  }
+
   markUnreachable(hostname: string): void {
     const record = this.records.get(hostname);
     if (record) record.reachable = false;
