@@ -3,6 +3,8 @@ import { SwaggerModule } from '@nestjs/swagger';
 import type { NextFunction, Request, Response } from 'express';
 import { RequestAuditMiddleware } from './audit/request-audit.middleware';
 import { BasicAuthMiddleware } from './auth/basic-auth.middleware';
+import { ClusterRouter } from './cluster/cluster-router';
+import { UpgradeProxy } from './cluster/upgrade-proxy';
 import { AppConfig } from './common/config/app-config';
 import { refuseForeignOrigins } from './common/http/foreign-origin';
 import { jsonBody } from './common/http/json-body';
@@ -19,7 +21,7 @@ import { TerminalUpgradeRouter } from './terminal/terminal-upgrade-router';
 export function configureApp(app: NestExpressApplication): void {
   app.get(ContainerAccessFilter).attach(app.getHttpServer());
   useHttpPipeline(app);
-  app.get(TerminalUpgradeRouter).attach(app.getHttpServer());
+  app.get(TerminalUpgradeRouter).attach(app.getHttpServer(), app.get(UpgradeProxy));
   const document = buildOpenApiDocument(app);
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'openapi.json', yamlDocumentUrl: 'openapi.yaml' });
   app.enableShutdownHooks();
@@ -27,7 +29,7 @@ export function configureApp(app: NestExpressApplication): void {
 
 /**
  * The Express chain every HTTP request passes before a route: request id and audit line, auth,
- * the Origin check, then the JSON body. Apart from configureApp so the Docker-free controller specs
+ * the Origin check, the cluster's routing (inert on a single host), then the JSON body. Apart from configureApp so the Docker-free controller specs
  * (test/support/http-app.ts) run the same chain.
  */
 export function useHttpPipeline(app: NestExpressApplication): void {
@@ -40,5 +42,16 @@ export function useHttpPipeline(app: NestExpressApplication): void {
   app.use((req: Request, res: Response, next: NextFunction) => requestAudit.use(req, res, next));
   app.use((req: Request, res: Response, next: NextFunction) => auth.use(req, res, next));
   app.use(refuseForeignOrigins(config.allowedOrigins));
+  const cluster = clusterRouterOf(app);
+  if (cluster) app.use((req: Request, res: Response, next: NextFunction) => cluster.use(req, res, next));
   app.use(jsonBody(config.jsonBodyLimitBytes));
+}
+
+/** The Docker-free controller specs boot without the cluster module (it needs the containers feature). */
+function clusterRouterOf(app: NestExpressApplication): ClusterRouter | null {
+  try {
+    return app.get(ClusterRouter);
+  } catch {
+    return null;
+  }
 }

@@ -9,6 +9,7 @@ import { IdempotencyErrorCode } from '../idempotency/idempotency.errors';
 import { LogsErrorCode } from '../logs/logs.errors';
 import { StatsErrorCode } from '../stats/stats.errors';
 import { TerminalErrorCode } from '../terminal/terminal-errors';
+import { ClusterErrorCode } from '../cluster/cluster.errors';
 
 export type ErrorCodeModule = keyof ErrorCodes;
 
@@ -28,6 +29,7 @@ export const ERROR_CODE_MODULES: { readonly [M in ErrorCodeModule]: ErrorCodes[M
   logs: LogsErrorCode,
   stats: StatsErrorCode,
   console: ConsoleErrorCode,
+  cluster: ClusterErrorCode,
 };
 
 /**

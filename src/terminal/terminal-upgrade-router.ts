@@ -18,6 +18,11 @@ import { TerminalSessions } from './terminal-sessions';
 export const MAX_FRAME_BYTES = 1024 * 1024;
 const TERMINAL_PATH = /^\/ws\/([^/]*)$/;
 
+/** Cluster mode's hook: takes an upgrade for a container another node owns (calls `local` to decline late). */
+export interface UpgradeInterception {
+  intercept(req: IncomingMessage, socket: Duplex, head: Buffer, local: () => void): boolean;
+}
+
 /**
  * The whole way of a terminal upgrade, in order: every `upgrade` of the HTTP server comes here; the
  * request is decided before any socket exists (header count, Origin, credentials, container, query,
@@ -45,9 +50,12 @@ export class TerminalUpgradeRouter {
     private readonly clientAddress: ClientAddress,
   ) {}
 
-  /** Takes every upgrade request of this HTTP server. */
-  attach(httpServer: Server): void {
-    httpServer.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => this.route(req, socket, head));
+  /** Takes every upgrade request of this HTTP server; in cluster mode `cluster` first takes those another node owns. */
+  attach(httpServer: Server, cluster?: UpgradeInterception): void {
+    httpServer.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+      const local = (): void => this.route(req, socket, head);
+      if (!cluster?.intercept(req, socket, head, local)) local();
+    });
   }
 
   route(req: IncomingMessage, socket: Duplex, head: Buffer): void {
