@@ -5,6 +5,7 @@ import { Audit } from '../audit/audit.decorator';
 import { AppConfig } from '../common/config/app-config';
 import { NotFoundError } from '../common/errors/app-error';
 import { ApiErrors } from '../common/http/api-errors.decorator';
+import { CommonErrorCode } from '../common/errors/error-codes';
 import { forwardedBy } from './forwarded';
 import { LocalNode } from './local-node';
 import { NodeDirectory } from './node-directory';
@@ -51,10 +52,10 @@ export class NodesController {
     summary: 'Cluster mode only: every node with its Swarm state, availability, labels and load',
   })
   @ApiOkResponse({ type: NodeListDto })
-  @ApiErrors({ 404: 'ROUTE_NOT_FOUND' })
+  @ApiErrors({ 404: CommonErrorCode.ROUTE_NOT_FOUND })
   async list(@Req() req: Request): Promise<{ nodes: NodeFacts[] } | LocalNodesAnswer> {
     // Single-host mode answers exactly as before the route existed.
-    if (!this.config.clusterMode) throw new NotFoundError('ROUTE_NOT_FOUND', 'No such route');
+    if (!this.config.clusterMode) throw new NotFoundError(CommonErrorCode.ROUTE_NOT_FOUND, 'No such route');
     if (forwardedBy(req) !== null) {
       const swarm = await this.local.swarmNodes().catch(() => undefined);
       return { nodes: [await this.local.facts()], ...(swarm ? { swarm_nodes: swarm } : {}) };

@@ -42,7 +42,6 @@ export const NOT_ROUTE_ANSWERS: Partial<Record<ErrorCode, string>> = {
   INVALID_STATE: 'fallback for a framework 422 without a code of ours (a bug if seen)',
   INVALID_REQUEST: 'fallback for a validation failure without a field (a bug if seen)',
   INTERNAL_ERROR: 'any route, for an error that is not an AppError (logged; a bug if seen)',
-  ROUTE_NOT_FOUND: 'any path no route matches (and a terminal upgrade on one)',
   PROCESS_CRASHED: 'audit entry of a request the service died during',
   REPEATED_AUTH_FAILURES: 'audit digest of failed logins',
   LEFTOVER_REMOVE_FAILED: 'audit entry of the boot-time sweeper',
