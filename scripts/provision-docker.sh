@@ -3,7 +3,8 @@
 #   - Docker engine (docker.io, containerd, runc) and Compose v2 (pinned from Debian 13),
 #   - running containerd + dockerd (coping with stale pid files and an already running daemon),
 #   - the offline test image (debootstrap bookworm minbase + python3, `python` -> python3),
-#   - Debian's chromium, which the console's browser tests drive through playwright-core.
+#   - Debian's chromium, which the console's browser tests drive through playwright-core,
+#   - `swarm`: what scripts/swarm/ needs for the cluster test (debootstrap, curl; the images are built there).
 # Idempotent: every step is skipped when its result is already there.
 set -euo pipefail
 
@@ -143,6 +144,19 @@ install_browser() {
   apt_install apt-browser.log chromium fonts-dejavu-core
 }
 
+# The cluster test (scripts/swarm/up.sh) debootstraps its node and service-base images and probes
+# the instances with curl.
+install_swarm_tools() {
+  if command -v debootstrap >/dev/null 2>&1 && command -v curl >/dev/null 2>&1; then
+    log "swarm test tools present"
+    return
+  fi
+  need_root
+  log "installing debootstrap, curl (the cluster test)"
+  apt_update_once
+  apt_install apt-swarm.log debootstrap curl ca-certificates
+}
+
 build_test_image() {
   if docker image inspect "$TEST_IMAGE" >/dev/null 2>&1; then
     log "test image $TEST_IMAGE present"
@@ -165,6 +179,7 @@ case "${1:-all}" in
   engine) install_engine; install_compose; start_daemons ;;
   image) build_test_image ;;
   browser) install_browser ;;
+  swarm) install_engine; install_compose; start_daemons; install_swarm_tools; build_test_image ;;
   all) install_engine; install_compose; install_example_clients; install_browser; start_daemons; build_test_image ;;
-  *) echo "usage: $0 [all|engine|image|browser]" >&2; exit 2 ;;
+  *) echo "usage: $0 [all|engine|image|browser|swarm]" >&2; exit 2 ;;
 esac

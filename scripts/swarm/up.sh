@@ -20,8 +20,10 @@ CREDENTIALS="$SWARM_WORK_DIR/credentials"
 HEALTH_TIMEOUT_S="${SWARM_HEALTH_TIMEOUT_S:-240}"
 mkdir -p "$SWARM_WORK_DIR" "$SWARM_DATA_DIR"
 [ "$(id -u)" -eq 0 ] || sdie "needs root (debootstrap, node data dirs)"
-timeout 10 docker info >/dev/null 2>&1 || sdie "the host's Docker engine does not answer: run scripts/provision-docker.sh engine"
-docker image inspect "$SWARM_TEST_IMAGE" >/dev/null 2>&1 || bash "$repo/scripts/provision-docker.sh" image
+if ! timeout 10 docker info >/dev/null 2>&1 || ! command -v debootstrap >/dev/null || ! command -v curl >/dev/null \
+  || ! docker image inspect "$SWARM_TEST_IMAGE" >/dev/null 2>&1; then
+  bash "$repo/scripts/provision-docker.sh" swarm
+fi
 
 bash "$here/build-node-image.sh"
 bash "$here/build-service-image.sh"
@@ -59,6 +61,8 @@ start_node() {
 }
 
 for n in "${SWARM_NODES[@]}"; do start_node "$n"; done
+# An engine the node-down test killed comes back (a no-op where dockerd runs).
+for n in "${SWARM_NODES[@]}"; do in_node "$n" /usr/local/bin/cm-node-dockerd; done
 for n in "${SWARM_NODES[@]}"; do
   wait_for 60 in_node "$n" docker info || { in_node "$n" tail -n 20 /var/log/dockerd.log >&2 || true; sdie "dockerd in $n did not come up"; }
 done
