@@ -38,7 +38,11 @@ fi
 
 start_node() {
   local n="$1" data="$SWARM_DATA_DIR/$1"
-  if [ "$(docker inspect -f '{{.State.Running}}' "$n" 2>/dev/null)" = true ]; then return; fi
+  if [ "$(docker inspect -f '{{.State.Running}}' "$n" 2>/dev/null)" = true ]; then
+    # An engine the node-down test killed comes back (a no-op where dockerd runs).
+    in_node "$n" /usr/local/bin/cm-node-dockerd
+    return
+  fi
   if docker inspect "$n" >/dev/null 2>&1; then
     [ "$(docker inspect -f "{{ index .Config.Labels \"${SWARM_LABEL%=*}\" }}" "$n")" = 1 ] \
       || sdie "a container named $n exists and was not made by these scripts; not touching it"
@@ -61,8 +65,6 @@ start_node() {
 }
 
 for n in "${SWARM_NODES[@]}"; do start_node "$n"; done
-# An engine the node-down test killed comes back (a no-op where dockerd runs).
-for n in "${SWARM_NODES[@]}"; do in_node "$n" /usr/local/bin/cm-node-dockerd; done
 for n in "${SWARM_NODES[@]}"; do
   wait_for 60 in_node "$n" docker info || { in_node "$n" tail -n 20 /var/log/dockerd.log >&2 || true; sdie "dockerd in $n did not come up"; }
 done
