@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { AuditModule } from './audit/audit.module';
 import { AuthModule } from './auth/auth.module';
+import { ClusterModule } from './cluster/cluster.module';
 import { CommonModule } from './common/common.module';
 import { ConsoleModule } from './console/console.module';
 import { ComposeModule } from './compose/compose.module';
@@ -38,6 +39,7 @@ import { TerminalModule } from './terminal/terminal.module';
     StatsModule,
     ReaperModule,
     ConsoleModule,
+    ClusterModule,
   ],
 })
 export class AppModule {}

@@ -3,6 +3,8 @@ import { SwaggerModule } from '@nestjs/swagger';
 import type { NextFunction, Request, Response } from 'express';
 import { RequestAuditMiddleware } from './audit/request-audit.middleware';
 import { BasicAuthMiddleware } from './auth/basic-auth.middleware';
+import { ClusterRouter } from './cluster/cluster-router';
+import { UpgradeProxy } from './cluster/upgrade-proxy';
 import { AppConfig } from './common/config/app-config';
 import { refuseForeignOrigins } from './common/http/foreign-origin';
 import { jsonBody } from './common/http/json-body';
@@ -20,7 +22,7 @@ import { TerminalWsAdapter } from './terminal/terminal-ws-adapter';
 export function configureApp(app: NestExpressApplication): void {
   app.get(ContainerAccessFilter).attach(app.getHttpServer());
   useHttpPipeline(app);
-  app.useWebSocketAdapter(new TerminalWsAdapter(app, app.get(TerminalUpgradeRouter)));
+  app.useWebSocketAdapter(new TerminalWsAdapter(app, app.get(TerminalUpgradeRouter), app.get(UpgradeProxy)));
   const document = buildOpenApiDocument(app);
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'openapi.json', yamlDocumentUrl: 'openapi.yaml' });
   app.enableShutdownHooks();
@@ -28,7 +30,7 @@ export function configureApp(app: NestExpressApplication): void {
 
 /**
  * The Express chain every HTTP request passes before a route: request id and audit line, auth,
- * the Origin check, then the JSON body. Apart from configureApp so the Docker-free controller specs
+ * the Origin check, the cluster's routing (inert on a single host), then the JSON body. Apart from configureApp so the Docker-free controller specs
  * (test/support/http-app.ts) run the same chain.
  */
 export function useHttpPipeline(app: NestExpressApplication): void {
@@ -41,5 +43,16 @@ export function useHttpPipeline(app: NestExpressApplication): void {
   app.use((req: Request, res: Response, next: NextFunction) => requestAudit.use(req, res, next));
   app.use((req: Request, res: Response, next: NextFunction) => auth.use(req, res, next));
   app.use(refuseForeignOrigins(config.allowedOrigins));
+  const cluster = clusterRouterOf(app);
+  if (cluster) app.use((req: Request, res: Response, next: NextFunction) => cluster.use(req, res, next));
   app.use(jsonBody(config.jsonBodyLimitBytes));
+}
+
+/** The Docker-free controller specs boot without the cluster module (it needs the containers feature). */
+function clusterRouterOf(app: NestExpressApplication): ClusterRouter | null {
+  try {
+    return app.get(ClusterRouter);
+  } catch {
+    return null;
+  }
 }

@@ -34,6 +34,7 @@ export class AuditLog implements OnModuleInit, OnApplicationShutdown {
   private readonly digestTimer: NodeJS.Timeout;
   private pendingSince: number | null = null;
   private readonly accepted = new Subject<AuditEntry>();
+  private readonly stamps: ((entry: AuditEntry) => AuditEntry)[] = [];
   /** Every entry as it is handed to the writer: feeds `/events` and the metrics without reading the file. */
   readonly entries: Observable<AuditEntry> = this.accepted.asObservable();
 
@@ -64,8 +65,13 @@ export class AuditLog implements OnModuleInit, OnApplicationShutdown {
     return { depth: this.queue.length, ageMs: since === null ? 0 : performance.now() - since };
   }
 
+  /** Adds fields to every entry before it is written (cluster mode's node names). */
+  addStamp(stamp: (entry: AuditEntry) => AuditEntry): void {
+    this.stamps.push(stamp);
+  }
+
   write(entry: AuditEntry): void {
-    const now = this.digest.offer(entry);
+    const now = this.digest.offer(this.stamps.reduce((e, stamp) => stamp(e), entry));
     if (now) this.enqueue(now);
   }
 

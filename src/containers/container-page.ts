@@ -13,7 +13,7 @@ export interface Page {
   next_cursor: string | null;
 }
 
-type Key = [string, string];
+export type Key = [string, string];
 
 const NOT_MEASURED: DiskUsage = { app_bytes: null, complete: false, measured_at: null };
 
@@ -23,7 +23,7 @@ export function compareSpecs(a: ContainerSpec, b: ContainerSpec): number {
   return compareKeys(keyOf(a), keyOf(b));
 }
 
-function compareKeys(a: Key, b: Key): number {
+export function compareKeys(a: Key, b: Key): number {
   return a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : a[1] < b[1] ? -1 : a[1] > b[1] ? 1 : 0;
 }
 
@@ -56,11 +56,11 @@ export function paginate(
   return { containers, next_cursor: more && last ? encodeCursor(keyOf(last)) : null };
 }
 
-function encodeCursor(key: Key): string {
+export function encodeCursor(key: Key): string {
   return Buffer.from(JSON.stringify(key)).toString('base64url');
 }
 
-function decodeCursor(cursor: string): Key {
+export function decodeCursor(cursor: string): Key {
   try {
     const key = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown;
     if (Array.isArray(key) && key.length === 2 && key.every((k) => typeof k === 'string')) return key as Key;

@@ -182,6 +182,28 @@ export class AppConfig {
   get allowContainerAccess(): boolean {
     return this.get('ALLOW_CONTAINER_ACCESS');
   }
+  get clusterMode(): boolean {
+    return this.get('CLUSTER_MODE') === 'swarm';
+  }
+  get clusterServiceName(): string {
+    return this.get('CLUSTER_SERVICE_NAME');
+  }
+  get clusterNodeName(): string {
+    return this.get('CLUSTER_NODE_NAME');
+  }
+  /** Static peers (`host:port`), or empty: discover them by DNS. */
+  get clusterPeers(): string[] {
+    return this.get('CLUSTER_PEERS')
+      .split(',')
+      .map((p) => p.trim())
+      .filter((p) => p.length > 0);
+  }
+  get clusterRefreshMs(): number {
+    return this.get('CLUSTER_REFRESH_MS');
+  }
+  get clusterPeerTimeoutMs(): number {
+    return this.get('CLUSTER_PEER_TIMEOUT_MS');
+  }
 }
 
 function limits(cpus: string, memory: string, pids: string): ResourceLimits {

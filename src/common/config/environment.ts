@@ -15,6 +15,7 @@ import {
   ValidatorConstraintInterface,
   validateSync,
 } from 'class-validator';
+import { readFileSync } from 'node:fs';
 import { parseAddressList } from '../http/address-list';
 import { LOG_LEVELS, type LogThreshold } from '../logging/log-levels';
 import { parseMemorySize } from '../units';
@@ -307,6 +308,43 @@ export class Environment {
   @Transform(toBool)
   @IsBoolean({ message: 'ALLOW_CONTAINER_ACCESS must be true or false' })
   ALLOW_CONTAINER_ACCESS = false;
+
+  /** A file holding APP_PASS (a Docker secret); read at boot when APP_PASS itself is not set. */
+  @IsOptional()
+  @IsString()
+  APP_PASS_FILE = '';
+
+  /** `swarm`: one instance per Swarm node, any of them answers for all (see README "Cluster mode"); empty: single host. */
+  @IsIn(['', 'swarm'], { message: 'CLUSTER_MODE must be swarm or empty' })
+  CLUSTER_MODE: '' | 'swarm' = '';
+
+  /** The Swarm service this instance belongs to; peers are the addresses of `tasks.<name>`. */
+  @Matches(/^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,62}$/, { message: 'CLUSTER_SERVICE_NAME must be a service name' })
+  CLUSTER_SERVICE_NAME = 'cm';
+
+  /** This node's name instead of the engine's (tests running several instances on one engine). */
+  @IsOptional()
+  @Matches(/^([a-zA-Z0-9][a-zA-Z0-9_.-]{0,62})?$/, { message: 'CLUSTER_NODE_NAME must be a host name' })
+  CLUSTER_NODE_NAME = '';
+
+  /** Test/dev aid: a static comma list of peer `host:port` instead of the Swarm's task DNS name. */
+  @IsOptional()
+  @Matches(/^([A-Za-z0-9.[\]:-]+:\d{1,5})?(\s*,\s*[A-Za-z0-9.[\]:-]+:\d{1,5})*$/, {
+    message: 'CLUSTER_PEERS must be a comma list of host:port',
+  })
+  CLUSTER_PEERS = '';
+
+  /** How often each instance re-reads its peers' node facts and container directories. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(200)
+  CLUSTER_REFRESH_MS = 2000;
+
+  /** How long a call to a peer may take to answer before the peer counts as unreachable. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(100)
+  CLUSTER_PEER_TIMEOUT_MS = 3000;
 }
 
 /** Cross-field checks: a default above its maximum could never be used. */
@@ -333,11 +371,27 @@ function limitProblems(env: Environment): string[] {
 }
 
 /**
+ * APP_PASS from APP_PASS_FILE (a Docker secret under /run/secrets) when APP_PASS is unset; one trailing
+ * newline is dropped, as `echo pass | docker secret create` leaves one.
+ */
+function withPassFromFile(raw: Record<string, unknown>): Record<string, unknown> {
+  const file = raw.APP_PASS_FILE;
+  if (typeof file !== 'string' || file === '' || (typeof raw.APP_PASS === 'string' && raw.APP_PASS !== '')) return raw;
+  let pass: string;
+  try {
+    pass = readFileSync(file, 'utf8').replace(/\r?\n$/, '');
+  } catch (err) {
+    throw new Error(`Invalid configuration: APP_PASS_FILE cannot be read (${(err as NodeJS.ErrnoException).code ?? 'error'})`);
+  }
+  return { ...raw, APP_PASS: pass };
+}
+
+/**
  * Validates the raw environment. Throws one line per problem and never echoes values,
  * because APP_PASS must not reach a log.
  */
 export function validateEnvironment(raw: Record<string, unknown>): Environment {
-  const env = plainToInstance(Environment, raw, { exposeDefaultValues: true });
+  const env = plainToInstance(Environment, withPassFromFile(raw), { exposeDefaultValues: true });
   const errors = validateSync(env, { skipMissingProperties: false, whitelist: false });
   const reasons = errors.map((e) => Object.values(e.constraints ?? {}).join(', '));
   if (reasons.length === 0) reasons.push(...limitProblems(env));
