@@ -130,6 +130,10 @@ healthy() {
   out="$(curl -s -m 5 -u "$(cat "$CREDENTIALS")" "http://127.0.0.1:$(swarm_host_port "$n")/healthz")" || return 1
   # The instance answering must run the image just built.
   printf '%s' "$out" | grep -q '"status":"ok"' || return 1
+  # In cluster mode, only once the instance knows every node as ready (peers are found by DNS).
+  if printf '%s' "$out" | grep -q '"cluster"'; then
+    printf '%s' "$out" | grep -q "\"nodes_ready\":${#SWARM_NODES[@]}[,}]" || return 1
+  fi
   [ "$(in_node "$n" docker ps -q -f "label=com.docker.swarm.service.name=${SWARM_STACK}_${SWARM_SERVICE_NAME}" -f "ancestor=$PINNED" | wc -l)" -ge 1 ]
 }
 for n in "${SWARM_NODES[@]}"; do
