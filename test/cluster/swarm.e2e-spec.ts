@@ -304,24 +304,29 @@ async function nodeFacts(via: NodeName, host: string): Promise<any> {
   return (res.body?.nodes ?? []).find((n: any) => n.hostname === host);
 }
 
+/** Waits until every instance answers and sees all three nodes ready, active and reachable. */
+async function clusterWhole(): Promise<void> {
+  await eventually(
+    async () => {
+      for (const n of NODES) {
+        const h = await call(n, 'GET', '/healthz', undefined, {}, 5_000);
+        if (h.status !== 200 || h.body.cluster?.nodes_ready !== 3) return false;
+        const facts = (await call(n, 'GET', '/nodes', undefined, {}, 5_000)).body?.nodes ?? [];
+        if (facts.filter((f: any) => f.availability === 'active' && f.reachable === true).length !== 3) return false;
+      }
+      return true;
+    },
+    'every instance to see the three nodes ready, active and reachable',
+    120_000,
+    1000,
+  );
+}
+
 describe('a drained node', () => {
   afterAll(async () => {
     await onNode('cm-node1', ['docker', 'node', 'update', '--availability', 'active', 'cm-node2']);
     // Swarm puts the instance back; later checks want every instance to see the whole cluster again.
-    await eventually(
-      async () => {
-        for (const n of NODES) {
-          const h = await call(n, 'GET', '/healthz', undefined, {}, 5_000);
-          if (h.status !== 200 || h.body.cluster?.nodes_ready !== 3) return false;
-          const facts = await nodeFacts(n, 'cm-node2');
-          if (facts?.availability !== 'active' || facts?.reachable !== true) return false;
-        }
-        return true;
-      },
-      'every instance to see cm-node2 active and reachable again',
-      120_000,
-      1000,
-    );
+    await clusterWhole();
   });
 
   it('gets no new containers, and an explicit node is refused with NODE_NOT_AVAILABLE', async () => {
@@ -338,7 +343,7 @@ describe('a drained node', () => {
     }
     const refused = await call('cm-node1', 'POST', '/containers', { image: TEST_IMAGE, node: 'cm-node2' });
     expect(refused.status).toBe(422);
-    expect(refused.body).toMatchObject({ code: 'NODE_NOT_AVAILABLE', type: 'state_error' });
+    expect(refused.body).toMatchObject({ error: 'state_error', code: 'NODE_NOT_AVAILABLE', status: 422 });
   });
 });
 
@@ -348,6 +353,7 @@ describe('a node whose engine is killed', () => {
   let elsewhere: string;
 
   beforeAll(async () => {
+    await clusterWhole();
     ({ cuid: onVictim } = await create('cm-node1', { node: victim }));
     ({ cuid: elsewhere } = await create('cm-node1', { node: 'cm-node2' }));
   });
@@ -373,11 +379,24 @@ describe('a node whose engine is killed', () => {
     process.stdout.write(`[swarm test] node-down seen after ${detectedMs} ms\n`);
     expect(seen).toMatchObject({ node: victim, status: 'unknown', node_down: true });
 
+    // Calls on it: 503 NODE_UNAVAILABLE through every other instance, within seconds (until the owner's
+    // directory entry turns, the dead engine's own 503 may come back; never a success or another status).
+    const statuses = new Set<number>();
     for (const via of ['cm-node1', 'cm-node2'] as const) {
-      const res = await call(via, 'POST', `/containers/${onVictim}/start`);
-      expect(res.status).toBe(503);
-      expect(res.body).toMatchObject({ code: 'NODE_UNAVAILABLE', type: 'unavailable' });
+      const refused = await eventually(
+        async () => {
+          const res = await call(via, 'POST', `/containers/${onVictim}/start`, undefined, {}, 10_000);
+          statuses.add(res.status);
+          return res.body?.code === 'NODE_UNAVAILABLE' ? res : null;
+        },
+        `start of ${onVictim} via ${via} to answer NODE_UNAVAILABLE`,
+        20_000,
+        250,
+      );
+      expect(refused.body).toMatchObject({ error: 'unavailable', code: 'NODE_UNAVAILABLE', details: { node: victim } });
     }
+    expect([...statuses]).toEqual([503]);
+    process.stdout.write(`[swarm test] NODE_UNAVAILABLE on calls after ${Date.now() - killedAt} ms\n`);
     // Nothing else is affected: the other nodes' containers read and run as before, new ones start.
     const other = await call('cm-node2', 'GET', `/containers/${elsewhere}`);
     expect(other.status).toBe(200);
