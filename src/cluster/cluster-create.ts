@@ -33,24 +33,44 @@ export class ClusterCreate {
   }
 
   serve(req: Request, res: Response, next: NextFunction, requestId: string): void {
+    // The same test the JSON parser applies: what it would not read is forwarded unread.
+    if (!req.is(['application/json', 'application/*+json'])) {
+      this.place(req, res, next, requestId, false).catch(next);
+      return;
+    }
     this.parse(req, res, (err?: unknown) => {
       if (err) return next(err);
-      this.place(req, res, next, requestId).catch(next);
+      this.place(req, res, next, requestId, true).catch(next);
     });
   }
 
-  private async place(req: Request, res: Response, next: NextFunction, requestId: string): Promise<void> {
-    const parsed = (req as Request & { _body?: boolean })._body === true;
+  private async place(
+    req: Request,
+    res: Response,
+    next: NextFunction,
+    requestId: string,
+    parsed: boolean,
+  ): Promise<void> {
     const body: unknown = req.body;
     const isObject = parsed && typeof body === 'object' && body !== null && !Array.isArray(body);
-    const { placement, rest } = isObject ? takePlacement(body as Record<string, unknown>) : { placement: {}, rest: null };
+    const { placement, rest } = isObject
+      ? takePlacement(body as Record<string, unknown>)
+      : { placement: {}, rest: null };
     const chosen = chooseNode(await this.directory.nodes(), placement);
-    const address = chosen.hostname === this.self.name ? this.directory.selfAddress : this.directory.peer(chosen.hostname)?.address;
+    const address =
+      chosen.hostname === this.self.name ? this.directory.selfAddress : this.directory.peer(chosen.hostname)?.address;
     if (!address) return next(new Error('chosen node has no address'));
     if (!parsed) {
-      this.proxy.forward(req, res, next, { hostname: chosen.hostname, address }, () => this.directory.markUnreachable(chosen.hostname), {
-        'x-request-id': requestId,
-      });
+      this.proxy.forward(
+        req,
+        res,
+        next,
+        { hostname: chosen.hostname, address },
+        () => this.directory.markUnreachable(chosen.hostname),
+        {
+          'x-request-id': requestId,
+        },
+      );
       return;
     }
     const headers: Record<string, string> = { 'content-type': 'application/json', 'x-request-id': requestId };

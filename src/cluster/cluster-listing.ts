@@ -23,7 +23,10 @@ export class ClusterListing {
 
   async serve(req: Request, res: Response, next: NextFunction): Promise<void> {
     const url = new URL(req.originalUrl, 'http://listing.invalid');
-    const wanted = url.searchParams.getAll('node').flatMap((n) => n.split(',')).filter((n) => n !== '');
+    const wanted = url.searchParams
+      .getAll('node')
+      .flatMap((n) => n.split(','))
+      .filter((n) => n !== '');
     url.searchParams.delete('node');
     const peers = this.directory.peers();
     const known = new Set([this.self.name, ...peers.map((p) => p.hostname)]);

@@ -69,16 +69,14 @@ export class LocalNode {
     const wanted = ids.filter((i) => /^[a-z0-9]+$/i.test(i));
     if (wanted.length === 0) return [];
     const { stdout } = await this.runner.runDocker(['node', 'inspect', ...wanted], { timeoutMs: 10_000 });
-    const nodes = (JSON.parse(stdout) as InspectedNode[]).map(
-      (n): SwarmNode => ({
-        node_id: n.ID,
-        hostname: n.Description?.Hostname ?? n.ID,
-        role: n.Spec?.Role === 'manager' ? 'manager' : 'worker',
-        state: n.Status?.State ?? 'unknown',
-        availability: n.Spec?.Availability ?? 'active',
-        labels: n.Spec?.Labels ?? {},
-      }),
-    );
+    const nodes = (JSON.parse(stdout) as InspectedNode[]).map((n): SwarmNode => ({
+      node_id: n.ID,
+      hostname: n.Description?.Hostname ?? n.ID,
+      role: n.Spec?.Role === 'manager' ? 'manager' : 'worker',
+      state: n.Status?.State ?? 'unknown',
+      availability: n.Spec?.Availability ?? 'active',
+      labels: n.Spec?.Labels ?? {},
+    }));
     this.swarmCache = { at: now, nodes };
     return nodes;
   }

@@ -62,11 +62,23 @@ export class NodeDirectory implements OnApplicationBootstrap, OnApplicationShutd
   }
 
   peers(): PeerRecord[] {
-    return [...this.records.values()].sort((a, b) => a.hostname.localeCompare(b.hostname));
+    return [...this.records.values()]
+      .map((r) => (r.reachable && !this.isUp(r.hostname) ? { ...r, reachable: false } : r))
+      .sort((a, b) => a.hostname.localeCompare(b.hostname));
   }
 
   peer(hostname: string): PeerRecord | undefined {
     return this.records.get(hostname);
+  }
+
+  /**
+   * A peer is up while its instance answers, its engine works (its listing succeeds) and the swarm
+   * does not call its node down: an instance whose dockerd died still answers HTTP, with 503s.
+   */
+  isUp(hostname: string): boolean {
+    const record = this.records.get(hostname);
+    const swarmState = this.swarm?.find((s) => s.hostname === hostname)?.state;
+    return record !== undefined && record.reachable && swarmState !== 'down';
   }
 
   /** Every node, this one first, with the swarm's view (state, availability, labels) where a manager gave one. */
@@ -75,7 +87,9 @@ export class NodeDirectory implements OnApplicationBootstrap, OnApplicationShutd
     const own = withSwarmView(await this.local.facts(), view(this.self.name));
     const peers = this.peers().map((p) => {
       const facts = withSwarmView(p.facts, view(p.hostname));
-      return p.reachable ? facts : { ...facts, reachable: false, state: facts.state === 'ready' ? 'unknown' : facts.state };
+      return p.reachable
+        ? facts
+        : { ...facts, reachable: false, state: facts.state === 'ready' ? 'unknown' : facts.state };
     });
     const known = new Set([own.hostname, ...peers.map((p) => p.hostname)]);
     const unseen = (this.swarm ?? []).filter((s) => !known.has(s.hostname)).map((s) => unseenNode(s));
@@ -120,24 +134,35 @@ export class NodeDirectory implements OnApplicationBootstrap, OnApplicationShutd
     if (!facts || facts.hostname === this.self.name) return;
     // A worker's engine cannot list nodes: it takes a manager peer's view (a manager keeps its own).
     if (answer.swarm_nodes && this.self.current.role !== 'manager') this.swarm = answer.swarm_nodes;
+    // A listing that fails (its engine is gone: 503) makes the node down; its last-known list stays.
     const containers = await this.listAll(address).catch(() => null);
-    seen.add(facts.hostname);
     const previous = this.records.get(facts.hostname);
-    if (containers === null && previous) {
-      previous.reachable = true;
-      previous.facts = facts;
-      previous.address = address;
+    if (containers === null) {
+      if (previous) Object.assign(previous, { facts, address, reachable: false });
+      else
+        this.records.set(facts.hostname, {
+          hostname: facts.hostname,
+          address,
+          facts,
+          containers: [],
+          reachable: false,
+          lastSeenAt: 0,
+        });
       return;
     }
+    seen.add(facts.hostname);
     this.records.set(facts.hostname, {
       hostname: facts.hostname,
       address,
       facts,
-      containers: containers ?? [],
+      containers,
       reachable: true,
       lastSeenAt: Date.now(),
     });
-    if (containers) this.owners.replaceNode(facts.hostname, containers.map((c) => c.cuid));
+    this.owners.replaceNode(
+      facts.hostname,
+      containers.map((c) => c.cuid),
+    );
     if (!previous) this.logger.log(`peer ${facts.hostname} at ${addressKey(address)}`);
   }
 

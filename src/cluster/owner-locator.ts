@@ -6,10 +6,7 @@ import { PeerClient } from './peer-client';
 import { SelfNode } from './self-node';
 
 export type Owner =
-  | { kind: 'local' }
-  | { kind: 'peer'; record: PeerRecord }
-  | { kind: 'down'; hostname: string }
-  | { kind: 'none' };
+  { kind: 'local' } | { kind: 'peer'; record: PeerRecord } | { kind: 'down'; hostname: string } | { kind: 'none' };
 
 /**
  * Finds the node that owns a cuid: this node's own projects first, then the owner cache (filled by
@@ -36,7 +33,7 @@ export class OwnerLocator {
     const cached = this.owners.get(cuid);
     if (cached !== undefined && cached !== this.self.name) {
       const record = this.directory.peer(cached);
-      if (record?.reachable) return { kind: 'peer', record };
+      if (record && this.directory.isUp(cached)) return { kind: 'peer', record };
       if (record) return { kind: 'down', hostname: cached };
     }
     const found = await this.fanOut(cuid, authorization);

@@ -24,6 +24,10 @@ export function chooseNode(nodes: readonly NodeFacts[], request: PlacementReques
   if (request.node !== undefined) {
     const named = nodes.find((n) => n.hostname === request.node);
     if (!named) throw new UnknownNodeError(request.node);
+    // Drained first: a drained node's instance is stopped by the swarm too, yet the answer is "drained".
+    if (named.availability !== 'active') {
+      throw new NodeNotAvailableError(named.hostname, named.availability, named.state);
+    }
     if (!named.reachable) throw new NodeUnavailableError(named.hostname);
     if (!takesContainers(named)) throw new NodeNotAvailableError(named.hostname, named.availability, named.state);
     return named;

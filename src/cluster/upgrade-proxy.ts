@@ -81,7 +81,10 @@ export class UpgradeProxy {
         [FORWARDED_HEADER]: this.self.name,
       },
     });
-    const timer = setTimeout(() => upstream.destroy(new Error('peer did not answer')), this.config.clusterPeerTimeoutMs);
+    const timer = setTimeout(
+      () => upstream.destroy(new Error('peer did not answer')),
+      this.config.clusterPeerTimeoutMs,
+    );
     upstream.once('upgrade', (peerRes, peerSocket, peerHead) => {
       clearTimeout(timer);
       socket.write(statusBlock(peerRes));

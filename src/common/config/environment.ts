@@ -381,7 +381,9 @@ function withPassFromFile(raw: Record<string, unknown>): Record<string, unknown>
   try {
     pass = readFileSync(file, 'utf8').replace(/\r?\n$/, '');
   } catch (err) {
-    throw new Error(`Invalid configuration: APP_PASS_FILE cannot be read (${(err as NodeJS.ErrnoException).code ?? 'error'})`);
+    throw new Error(
+      `Invalid configuration: APP_PASS_FILE cannot be read (${(err as NodeJS.ErrnoException).code ?? 'error'})`,
+    );
   }
   return { ...raw, APP_PASS: pass };
 }
