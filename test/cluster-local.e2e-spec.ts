@@ -206,6 +206,26 @@ describe('cluster mode on one host (CLUSTER_PEERS)', () => {
     expect(bad.body.code).toBe('MISSING_IMAGE');
   });
 
+  it('merges every node’s /events into one stream, tagged with the node, resumable with Last-Event-ID', async () => {
+    const stream = await openSse(n1().baseUrl, '/events', authHeader);
+    expect(stream.status).toBe(200);
+    // Peers' streams are opened once this node's has answered.
+    await new Promise((r) => setTimeout(r, 500));
+    const cuid = await createOn(n3(), 'n2', { command: ['sleep', '100000'] });
+    const created = await stream.waitFor((e) => e.event === 'created' && e.json?.cuid === cuid, 20_000);
+    expect(created.json.node).toBe('n2');
+    const vector = JSON.parse(Buffer.from(created.id ?? '', 'base64url').toString('utf8')) as Record<string, string>;
+    expect(Object.keys(vector)).toContain('n2');
+    stream.close();
+    // Resuming after that event: what n2 did since comes back, the create itself does not.
+    await n1().http().post(`/containers/${cuid}/start`).expect(200);
+    const resumed = await openSse(n1().baseUrl, '/events', authHeader, { 'Last-Event-ID': created.id ?? '' });
+    const started = await resumed.waitFor((e) => e.event === 'started' && e.json?.cuid === cuid, 20_000);
+    expect(started.json.node).toBe('n2');
+    expect(resumed.events.some((e) => e.event === 'created' && e.json?.cuid === cuid)).toBe(false);
+    resumed.close();
+  });
+
   it('shows a killed node’s containers as unknown / node_down and answers 503 NODE_UNAVAILABLE for them', async () => {
     const onN3 = await createOn(n1(), 'n3');
     const onN2 = await createOn(n1(), 'n2');

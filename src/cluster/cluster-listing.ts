@@ -57,6 +57,8 @@ export class ClusterListing {
       try {
         const answer = await call(peer.address);
         if (answer.status === 200) return JSON.parse(answer.body.toString('utf8')) as NodePage;
+        // Listed as down here, so calls on its containers must say so too (503 NODE_UNAVAILABLE).
+        this.directory.markUnreachable(peer.hostname);
       } catch {
         this.directory.markUnreachable(peer.hostname);
       }

@@ -2,6 +2,7 @@ import type { NextFunction, Request, Response } from 'express';
 import type { AppConfig } from '../common/config/app-config';
 import type { AuditStamps } from './audit-stamps';
 import type { ClusterCreate } from './cluster-create';
+import type { ClusterEvents } from './cluster-events';
 import type { ClusterListing } from './cluster-listing';
 import { ClusterRouter } from './cluster-router';
 import type { NodeDirectory, PeerRecord } from './node-directory';
@@ -56,6 +57,7 @@ function world(options: { up?: boolean; peers?: PeerRecord[]; answers?: Record<s
     listing as unknown as ClusterListing,
     creator as unknown as ClusterCreate,
     { noteOwner: jest.fn() } as unknown as AuditStamps,
+    { serve: jest.fn() } as unknown as ClusterEvents,
   );
   return { router, owners, calls, proxy, listing, creator };
 }

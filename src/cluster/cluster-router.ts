@@ -5,6 +5,7 @@ import { stateOf } from '../common/http/request-state';
 import { isCuid } from '../containers/cuid';
 import { AuditStamps } from './audit-stamps';
 import { ClusterCreate } from './cluster-create';
+import { ClusterEvents } from './cluster-events';
 import { ClusterListing } from './cluster-listing';
 import { NodeUnavailableError } from './cluster.errors';
 import { forwardedBy } from './forwarded';
@@ -13,12 +14,13 @@ import { OwnerLocator } from './owner-locator';
 import { RequestProxy } from './request-proxy';
 
 const LIST = /^\/containers\/?$/i;
+const EVENTS = /^\/events\/?$/i;
 const ONE = /^\/containers\/([^/]+)(\/.*)?$/i;
 
 /**
  * Cluster mode's routing layer: after auth and the Origin check, before any body is read or a route
  * runs. A request a peer forwarded (X-CM-Forwarded) is served here, never forwarded again; otherwise
- * a container's routes go to its owner, the listing is merged, a create is placed. Everything else,
+ * a container's routes go to its owner, the listing and /events are merged, a create is placed. Everything else,
  * and every container this node owns, falls through to the same controllers as on one host.
  */
 @Injectable()
@@ -31,6 +33,7 @@ export class ClusterRouter {
     private readonly listing: ClusterListing,
     private readonly creator: ClusterCreate,
     private readonly stamps: AuditStamps,
+    private readonly events: ClusterEvents,
   ) {}
 
   use(req: Request, res: Response, next: NextFunction): void {
@@ -43,6 +46,7 @@ export class ClusterRouter {
       if (req.method === 'POST') return this.creator.serve(req, res, next, requestId);
       return next();
     }
+    if (EVENTS.test(path) && req.method === 'GET') return this.events.serve(req, res, next, requestId);
     const match = ONE.exec(path);
     const cuid = match?.[1] ?? '';
     if (!isCuid(cuid)) return next();

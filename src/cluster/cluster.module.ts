@@ -3,6 +3,7 @@ import { APP_INTERCEPTOR } from '@nestjs/core';
 import { ContainersModule } from '../containers/containers.module';
 import { AuditStamps } from './audit-stamps';
 import { ClusterCreate } from './cluster-create';
+import { ClusterEvents } from './cluster-events';
 import { ClusterListing } from './cluster-listing';
 import { ClusterRouter } from './cluster-router';
 import { LocalNode } from './local-node';
@@ -35,6 +36,7 @@ import { UpgradeProxy } from './upgrade-proxy';
     RequestProxy,
     ClusterListing,
     ClusterCreate,
+    ClusterEvents,
     ClusterRouter,
     UpgradeProxy,
     AuditStamps,

@@ -60,6 +60,14 @@ export class RequestProxy {
     });
     upstream.once('response', (peerRes) => {
       clearTimeout(connectTimer);
+      // A peer answers 503 only when its own engine is gone (DOCKER_UNAVAILABLE): its node is down.
+      if (peerRes.statusCode === 503) {
+        answered = true;
+        peerRes.resume();
+        onUnreachable();
+        next(new NodeUnavailableError(target.hostname));
+        return;
+      }
       answered = true;
       res.writeHead(peerRes.statusCode ?? 502, endToEndHeaders(peerRes.headers));
       res.flushHeaders();

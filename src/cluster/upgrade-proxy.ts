@@ -97,6 +97,13 @@ export class UpgradeProxy {
     });
     upstream.once('response', (peerRes) => {
       clearTimeout(timer);
+      if (peerRes.statusCode === 503) {
+        // Its engine is gone (DOCKER_UNAVAILABLE): the node is down, as for REST calls.
+        peerRes.resume();
+        this.directory.markUnreachable(peer.hostname);
+        this.refuse(req, socket, new NodeUnavailableError(peer.hostname));
+        return;
+      }
       socket.write(statusBlock(peerRes));
       peerRes.pipe(socket);
     });

@@ -1,6 +1,7 @@
 import type { INestApplication } from '@nestjs/common';
 import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
 import { documentWriteRefusals } from '../common/http/write-refusals-doc';
+import { documentCluster } from './cluster-doc';
 import { documentErrorCodes } from './error-codes-doc';
 import { operationIdOf } from './operation-ids';
 import { documentTerminal } from './terminal-doc';
@@ -8,7 +9,7 @@ import { documentTerminal } from './terminal-doc';
 /**
  * The document `GET /openapi.json` serves and the TypeScript client is generated from. Built from the
  * controllers' decorators, then completed with what lives outside any controller: the write refusals
- * of the express middleware, the error codes as schema enums, and the WebSocket terminal.
+ * of the express middleware, cluster mode's fields and codes, the error codes as schema enums, and the WebSocket terminal.
  */
 export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
   const config = new DocumentBuilder()
@@ -24,5 +25,5 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
     .addSecurityRequirements('basic')
     .build();
   const document = SwaggerModule.createDocument(app, config, { operationIdFactory: operationIdOf });
-  return documentTerminal(documentErrorCodes(documentWriteRefusals(document)));
+  return documentTerminal(documentErrorCodes(documentCluster(documentWriteRefusals(document))));
 }

@@ -17,6 +17,7 @@ import type {
   Deleted,
   DirectoryListing,
   Health,
+  NodeList,
   ListContainersQuery,
   Port,
   StatsOverview,
@@ -97,6 +98,11 @@ export class ContainerManagerClient {
 
   getHealth(): Promise<Health> {
     return this.transport.json({ method: 'GET', path: '/healthz' });
+  }
+
+  /** Cluster mode only (a single host answers 404 ROUTE_NOT_FOUND): every node with its state and load. */
+  listNodes(): Promise<NodeList> {
+    return this.transport.json({ method: 'GET', path: '/nodes' });
   }
 
   listContainers(query: ListContainersQuery = {}): Promise<ContainerPage> {

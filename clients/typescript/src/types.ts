@@ -4,6 +4,8 @@ type Schemas = components['schemas'];
 
 export type Health = operations['getHealth']['responses'][200]['content']['application/json'];
 export type Container = Schemas['ContainerDto'];
+/** Cluster mode only: `GET /nodes`. */
+export type NodeList = operations['listNodes']['responses'][200]['content']['application/json'];
 export type ContainerPage = Schemas['ContainerPageDto'];
 export type ContainerStatus = Schemas['ContainerStatusDto'];
 export type UpdateResult = Schemas['UpdateResultDto'];

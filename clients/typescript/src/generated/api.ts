@@ -379,6 +379,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/nodes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Cluster mode only: every node with its Swarm state, availability, labels and load */
+        get: operations["listNodes"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/ws/{cuid}": {
         parameters: {
             query?: never;
@@ -479,6 +496,17 @@ export interface components {
             docker_version: string;
             /** @example 42 */
             uptime_s: number;
+            /** @description Cluster mode (CLUSTER_MODE=swarm) only. */
+            cluster?: {
+                /** @enum {string} */
+                mode: "swarm";
+                /** @description Nodes this instance knows of, itself included */
+                nodes: number;
+                /** @description Of them, those up (answering, engine working, not down) */
+                nodes_ready: number;
+                /** @description This instance's node hostname */
+                self: string;
+            };
         };
         ResourcesDto: {
             /**
@@ -552,6 +580,14 @@ export interface components {
                 [key: string]: string;
             };
             ports?: components["schemas"]["PortDto"][];
+            /** @description Cluster mode (CLUSTER_MODE=swarm) only. Hostname of the node to create it on (422 NODE_NOT_AVAILABLE when drained). */
+            node?: string;
+            /** @description Cluster mode (CLUSTER_MODE=swarm) only. Place on a ready, active node carrying all these Swarm node labels. */
+            placement?: {
+                labels?: {
+                    [key: string]: string;
+                };
+            };
         };
         DiskUsageDto: {
             /** @description Allocated bytes under /app; null until measured */
@@ -573,7 +609,7 @@ export interface components {
             ports: components["schemas"]["PortDto"][];
             command: string[] | null;
             /** @enum {string} */
-            status: "created" | "running" | "paused" | "restarting" | "stopped" | "dead";
+            status: "created" | "running" | "paused" | "restarting" | "stopped" | "dead" | "unknown";
             /** @description Measured in the background; never computed for a request */
             disk_usage: components["schemas"]["DiskUsageDto"];
             created_at: string;
@@ -586,6 +622,10 @@ export interface components {
             idle_stop_s: number | null;
             /** @description When the container will be stopped if nothing touches it (API call, open terminal, keepalive) before; null when idle_stop_s is unset */
             idle_stop_at: string | null;
+            /** @description Cluster mode (CLUSTER_MODE=swarm) only. Hostname of the owning node. */
+            node?: string;
+            /** @description Cluster mode (CLUSTER_MODE=swarm) only. In listings: the owning node is down; the entry is its last-known state and status is `unknown`. */
+            node_down?: boolean;
         };
         ContainerPageDto: {
             containers: components["schemas"]["ContainerDto"][];
@@ -649,7 +689,7 @@ export interface components {
             ports: components["schemas"]["PortDto"][];
             command: string[] | null;
             /** @enum {string} */
-            status: "created" | "running" | "paused" | "restarting" | "stopped" | "dead";
+            status: "created" | "running" | "paused" | "restarting" | "stopped" | "dead" | "unknown";
             /** @description Measured in the background; never computed for a request */
             disk_usage: components["schemas"]["DiskUsageDto"];
             created_at: string;
@@ -664,6 +704,10 @@ export interface components {
             idle_stop_at: string | null;
             /** @description True when a running container was recreated to apply the change */
             recreated: boolean;
+            /** @description Cluster mode (CLUSTER_MODE=swarm) only. Hostname of the owning node. */
+            node?: string;
+            /** @description Cluster mode (CLUSTER_MODE=swarm) only. In listings: the owning node is down; the entry is its last-known state and status is `unknown`. */
+            node_down?: boolean;
         };
         PortsDto: {
             ports: components["schemas"]["PortDto"][];
@@ -754,6 +798,56 @@ export interface components {
             sampled_at: string;
             /** @description One sample per running container */
             containers: components["schemas"]["StatsSampleDto"][];
+        };
+        NodeDto: {
+            /** @example cm-node1 */
+            hostname: string;
+            /** @example p2x8v0k3m1q7c5d9w4e6r2t8y */
+            node_id: string;
+            /** @enum {string} */
+            role: "manager" | "worker";
+            /**
+             * @description Swarm state: ready, down, unknown, disconnected
+             * @example ready
+             */
+            state: string;
+            /**
+             * @description Swarm availability: active, pause, drain
+             * @example active
+             */
+            availability: string;
+            /**
+             * @example {
+             *       "zone": "a"
+             *     }
+             */
+            labels: {
+                [key: string]: string;
+            };
+            /** @example 26.1.5 */
+            engine_version: string;
+            /**
+             * @example {
+             *       "created": 0,
+             *       "running": 3,
+             *       "paused": 0,
+             *       "restarting": 0,
+             *       "stopped": 1,
+             *       "dead": 0
+             *     }
+             */
+            containers: {
+                [key: string]: number;
+            };
+            /** @description Engine memory less the limits of the node's running containers */
+            memory_free_bytes: number;
+            /** @example 4 */
+            cpus: number;
+            /** @description False when this node's instance does not answer */
+            reachable: boolean;
+        };
+        NodeListDto: {
+            nodes: components["schemas"]["NodeDto"][];
         };
         /** @description One JSON text frame from the server */
         TerminalServerFrame: {
@@ -940,6 +1034,8 @@ export interface operations {
                 limit?: number;
                 /** @description Opaque; next_cursor of the previous page */
                 cursor?: string;
+                /** @description Cluster mode (CLUSTER_MODE=swarm) only. Comma list of node hostnames: only their containers. */
+                node?: string;
             };
             header?: never;
             path?: never;
@@ -955,7 +1051,7 @@ export interface operations {
                     "application/json": components["schemas"]["ContainerPageDto"];
                 };
             };
-            /** @description Error codes: INVALID_STATUS, INVALID_LIMIT, INVALID_CURSOR, UNKNOWN_FIELD */
+            /** @description Error codes: INVALID_STATUS, INVALID_LIMIT, INVALID_CURSOR, UNKNOWN_FIELD, UNKNOWN_NODE */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -963,7 +1059,7 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["ErrorBodyDto"] & {
                         /** @enum {string} */
-                        code: "INVALID_STATUS" | "INVALID_LIMIT" | "INVALID_CURSOR" | "UNKNOWN_FIELD";
+                        code: "INVALID_STATUS" | "INVALID_LIMIT" | "INVALID_CURSOR" | "UNKNOWN_FIELD" | "UNKNOWN_NODE";
                     };
                 };
             };
@@ -1031,7 +1127,7 @@ export interface operations {
                     "application/json": components["schemas"]["ContainerDto"];
                 };
             };
-            /** @description Error codes: MISSING_IMAGE, INVALID_IMAGE, INVALID_ENV, INVALID_TAGS, INVALID_CPUS, INVALID_MEMORY, INVALID_PIDS, INVALID_PORT, INVALID_PROTOCOL, INVALID_HOST_IP, DUPLICATE_HOST_PORT, INVALID_COMMAND, UNKNOWN_FIELD, RESOURCE_ABOVE_MAX, IMAGE_NOT_PRESENT, IMAGE_REGISTRY_NOT_ALLOWED, IMAGE_NOT_FOUND, INVALID_IDEMPOTENCY_KEY */
+            /** @description Error codes: MISSING_IMAGE, INVALID_IMAGE, INVALID_ENV, INVALID_TAGS, INVALID_CPUS, INVALID_MEMORY, INVALID_PIDS, INVALID_PORT, INVALID_PROTOCOL, INVALID_HOST_IP, DUPLICATE_HOST_PORT, INVALID_COMMAND, UNKNOWN_FIELD, RESOURCE_ABOVE_MAX, IMAGE_NOT_PRESENT, IMAGE_REGISTRY_NOT_ALLOWED, IMAGE_NOT_FOUND, INVALID_IDEMPOTENCY_KEY, UNKNOWN_NODE, INVALID_PLACEMENT */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -1039,7 +1135,7 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["ErrorBodyDto"] & {
                         /** @enum {string} */
-                        code: "MISSING_IMAGE" | "INVALID_IMAGE" | "INVALID_ENV" | "INVALID_TAGS" | "INVALID_CPUS" | "INVALID_MEMORY" | "INVALID_PIDS" | "INVALID_PORT" | "INVALID_PROTOCOL" | "INVALID_HOST_IP" | "DUPLICATE_HOST_PORT" | "INVALID_COMMAND" | "UNKNOWN_FIELD" | "RESOURCE_ABOVE_MAX" | "IMAGE_NOT_PRESENT" | "IMAGE_REGISTRY_NOT_ALLOWED" | "IMAGE_NOT_FOUND" | "INVALID_IDEMPOTENCY_KEY";
+                        code: "MISSING_IMAGE" | "INVALID_IMAGE" | "INVALID_ENV" | "INVALID_TAGS" | "INVALID_CPUS" | "INVALID_MEMORY" | "INVALID_PIDS" | "INVALID_PORT" | "INVALID_PROTOCOL" | "INVALID_HOST_IP" | "DUPLICATE_HOST_PORT" | "INVALID_COMMAND" | "UNKNOWN_FIELD" | "RESOURCE_ABOVE_MAX" | "IMAGE_NOT_PRESENT" | "IMAGE_REGISTRY_NOT_ALLOWED" | "IMAGE_NOT_FOUND" | "INVALID_IDEMPOTENCY_KEY" | "UNKNOWN_NODE" | "INVALID_PLACEMENT";
                     };
                 };
             };
@@ -1091,7 +1187,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Error codes: IDEMPOTENCY_KEY_REUSED */
+            /** @description Error codes: IDEMPOTENCY_KEY_REUSED, NODE_NOT_AVAILABLE, NO_NODE_AVAILABLE */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -1099,7 +1195,7 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["ErrorBodyDto"] & {
                         /** @enum {string} */
-                        code: "IDEMPOTENCY_KEY_REUSED";
+                        code: "IDEMPOTENCY_KEY_REUSED" | "NODE_NOT_AVAILABLE" | "NO_NODE_AVAILABLE";
                     };
                 };
             };
@@ -1127,7 +1223,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Error codes: DOCKER_UNAVAILABLE */
+            /** @description Error codes: DOCKER_UNAVAILABLE, NODE_UNAVAILABLE */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -1135,7 +1231,7 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["ErrorBodyDto"] & {
                         /** @enum {string} */
-                        code: "DOCKER_UNAVAILABLE";
+                        code: "DOCKER_UNAVAILABLE" | "NODE_UNAVAILABLE";
                     };
                 };
             };
@@ -1198,7 +1294,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Error codes: DOCKER_UNAVAILABLE */
+            /** @description Error codes: DOCKER_UNAVAILABLE, NODE_UNAVAILABLE */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -1206,7 +1302,7 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["ErrorBodyDto"] & {
                         /** @enum {string} */
-                        code: "DOCKER_UNAVAILABLE";
+                        code: "DOCKER_UNAVAILABLE" | "NODE_UNAVAILABLE";
                     };
                 };
             };
@@ -1339,6 +1435,18 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBodyDto"] & {
                         /** @enum {string} */
                         code: "COMPOSE_FAILED" | "PROJECT_DELETE_FAILED";
+                    };
+                };
+            };
+            /** @description Error codes: NODE_UNAVAILABLE */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"] & {
+                        /** @enum {string} */
+                        code: "NODE_UNAVAILABLE";
                     };
                 };
             };
@@ -1495,6 +1603,18 @@ export interface operations {
                     };
                 };
             };
+            /** @description Error codes: NODE_UNAVAILABLE */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"] & {
+                        /** @enum {string} */
+                        code: "NODE_UNAVAILABLE";
+                    };
+                };
+            };
         };
     };
     getContainerStatus: {
@@ -1552,7 +1672,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Error codes: DOCKER_UNAVAILABLE */
+            /** @description Error codes: DOCKER_UNAVAILABLE, NODE_UNAVAILABLE */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -1560,7 +1680,7 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["ErrorBodyDto"] & {
                         /** @enum {string} */
-                        code: "DOCKER_UNAVAILABLE";
+                        code: "DOCKER_UNAVAILABLE" | "NODE_UNAVAILABLE";
                     };
                 };
             };
@@ -1702,6 +1822,18 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBodyDto"] & {
                         /** @enum {string} */
                         code: "TOO_MANY_ATTEMPTS";
+                    };
+                };
+            };
+            /** @description Error codes: NODE_UNAVAILABLE */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"] & {
+                        /** @enum {string} */
+                        code: "NODE_UNAVAILABLE";
                     };
                 };
             };
@@ -1851,7 +1983,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Error codes: DOCKER_UNAVAILABLE */
+            /** @description Error codes: DOCKER_UNAVAILABLE, NODE_UNAVAILABLE */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -1859,7 +1991,7 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["ErrorBodyDto"] & {
                         /** @enum {string} */
-                        code: "DOCKER_UNAVAILABLE";
+                        code: "DOCKER_UNAVAILABLE" | "NODE_UNAVAILABLE";
                     };
                 };
             };
@@ -2016,7 +2148,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Error codes: DOCKER_UNAVAILABLE */
+            /** @description Error codes: DOCKER_UNAVAILABLE, NODE_UNAVAILABLE */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -2024,7 +2156,7 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["ErrorBodyDto"] & {
                         /** @enum {string} */
-                        code: "DOCKER_UNAVAILABLE";
+                        code: "DOCKER_UNAVAILABLE" | "NODE_UNAVAILABLE";
                     };
                 };
             };
@@ -2181,7 +2313,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Error codes: DOCKER_UNAVAILABLE */
+            /** @description Error codes: DOCKER_UNAVAILABLE, NODE_UNAVAILABLE */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -2189,7 +2321,7 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["ErrorBodyDto"] & {
                         /** @enum {string} */
-                        code: "DOCKER_UNAVAILABLE";
+                        code: "DOCKER_UNAVAILABLE" | "NODE_UNAVAILABLE";
                     };
                 };
             };
@@ -2339,7 +2471,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Error codes: DOCKER_UNAVAILABLE */
+            /** @description Error codes: DOCKER_UNAVAILABLE, NODE_UNAVAILABLE */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -2347,7 +2479,7 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["ErrorBodyDto"] & {
                         /** @enum {string} */
-                        code: "DOCKER_UNAVAILABLE";
+                        code: "DOCKER_UNAVAILABLE" | "NODE_UNAVAILABLE";
                     };
                 };
             };
@@ -2497,7 +2629,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Error codes: DOCKER_UNAVAILABLE */
+            /** @description Error codes: DOCKER_UNAVAILABLE, NODE_UNAVAILABLE */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -2505,7 +2637,7 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["ErrorBodyDto"] & {
                         /** @enum {string} */
-                        code: "DOCKER_UNAVAILABLE";
+                        code: "DOCKER_UNAVAILABLE" | "NODE_UNAVAILABLE";
                     };
                 };
             };
@@ -2676,6 +2808,18 @@ export interface operations {
                     };
                 };
             };
+            /** @description Error codes: NODE_UNAVAILABLE */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"] & {
+                        /** @enum {string} */
+                        code: "NODE_UNAVAILABLE";
+                    };
+                };
+            };
         };
     };
     downloadFile: {
@@ -2782,6 +2926,18 @@ export interface operations {
                     };
                 };
             };
+            /** @description Error codes: NODE_UNAVAILABLE */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"] & {
+                        /** @enum {string} */
+                        code: "NODE_UNAVAILABLE";
+                    };
+                };
+            };
         };
     };
     downloadZip: {
@@ -2867,6 +3023,18 @@ export interface operations {
                     };
                 };
             };
+            /** @description Error codes: NODE_UNAVAILABLE */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"] & {
+                        /** @enum {string} */
+                        code: "NODE_UNAVAILABLE";
+                    };
+                };
+            };
         };
     };
     listFiles: {
@@ -2948,6 +3116,18 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBodyDto"] & {
                         /** @enum {string} */
                         code: "TOO_MANY_ATTEMPTS";
+                    };
+                };
+            };
+            /** @description Error codes: NODE_UNAVAILABLE */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"] & {
+                        /** @enum {string} */
+                        code: "NODE_UNAVAILABLE";
                     };
                 };
             };
@@ -3141,7 +3321,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Error codes: DOCKER_UNAVAILABLE */
+            /** @description Error codes: DOCKER_UNAVAILABLE, NODE_UNAVAILABLE */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -3149,7 +3329,7 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["ErrorBodyDto"] & {
                         /** @enum {string} */
-                        code: "DOCKER_UNAVAILABLE";
+                        code: "DOCKER_UNAVAILABLE" | "NODE_UNAVAILABLE";
                     };
                 };
             };
@@ -3238,7 +3418,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Error codes: DOCKER_UNAVAILABLE, STATS_UNAVAILABLE */
+            /** @description Error codes: DOCKER_UNAVAILABLE, STATS_UNAVAILABLE, NODE_UNAVAILABLE */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -3246,7 +3426,7 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["ErrorBodyDto"] & {
                         /** @enum {string} */
-                        code: "DOCKER_UNAVAILABLE" | "STATS_UNAVAILABLE";
+                        code: "DOCKER_UNAVAILABLE" | "STATS_UNAVAILABLE" | "NODE_UNAVAILABLE";
                     };
                 };
             };
@@ -3443,7 +3623,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Error codes: DOCKER_UNAVAILABLE */
+            /** @description Error codes: DOCKER_UNAVAILABLE, NODE_UNAVAILABLE */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -3451,7 +3631,62 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["ErrorBodyDto"] & {
                         /** @enum {string} */
-                        code: "DOCKER_UNAVAILABLE";
+                        code: "DOCKER_UNAVAILABLE" | "NODE_UNAVAILABLE";
+                    };
+                };
+            };
+        };
+    };
+    listNodes: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NodeListDto"];
+                };
+            };
+            /** @description Error codes: AUTH_REQUIRED, INVALID_CREDENTIALS */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"] & {
+                        /** @enum {string} */
+                        code: "AUTH_REQUIRED" | "INVALID_CREDENTIALS";
+                    };
+                };
+            };
+            /** @description Error codes: ROUTE_NOT_FOUND */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"] & {
+                        /** @enum {string} */
+                        code: "ROUTE_NOT_FOUND";
+                    };
+                };
+            };
+            /** @description Error codes: TOO_MANY_ATTEMPTS */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"] & {
+                        /** @enum {string} */
+                        code: "TOO_MANY_ATTEMPTS";
                     };
                 };
             };
