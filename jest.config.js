@@ -18,6 +18,16 @@ module.exports = {
       testEnvironment: 'node',
       rootDir: '.',
       testMatch: ['<rootDir>/test/**/*.e2e-spec.ts'],
+      // The swarm suite needs the cluster scripts/swarm/up.sh brings up: its own project, `npm run test:swarm`.
+      testPathIgnorePatterns: ['/node_modules/', '<rootDir>/test/cluster/'],
+      transform: { '^.+\\.ts$': tsJest },
+      setupFilesAfterEnv: ['<rootDir>/test/support/e2e-setup.ts'],
+    },
+    {
+      displayName: 'cluster',
+      testEnvironment: 'node',
+      rootDir: '.',
+      testMatch: ['<rootDir>/test/cluster/**/*.e2e-spec.ts'],
       transform: { '^.+\\.ts$': tsJest },
       setupFilesAfterEnv: ['<rootDir>/test/support/e2e-setup.ts'],
     },

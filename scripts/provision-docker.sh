@@ -6,6 +6,7 @@
 #   - Debian's chromium and firefox-esr, which the console's browser tests drive (playwright-core,
 #     puppeteer-core over WebDriver BiDi).
 #   - Debian's wrk, the HTTP load generator of bench/lifecycle-bench.ts.
+#   - `swarm`: what scripts/swarm/ needs for the cluster test (debootstrap, curl; the images are built there).
 # Idempotent: every step is skipped when its result is already there.
 set -euo pipefail
 
@@ -159,6 +160,19 @@ install_bench_tools() {
   apt_install apt-bench.log wrk
 }
 
+# The cluster test (scripts/swarm/up.sh) debootstraps its node and service-base images and probes
+# the instances with curl.
+install_swarm_tools() {
+  if command -v debootstrap >/dev/null 2>&1 && command -v curl >/dev/null 2>&1; then
+    log "swarm test tools present"
+    return
+  fi
+  need_root
+  log "installing debootstrap, curl (the cluster test)"
+  apt_update_once
+  apt_install apt-swarm.log debootstrap curl ca-certificates
+}
+
 build_test_image() {
   if docker image inspect "$TEST_IMAGE" >/dev/null 2>&1; then
     log "test image $TEST_IMAGE present"
@@ -182,6 +196,7 @@ case "${1:-all}" in
   image) build_test_image ;;
   browser) install_browser ;;
   bench) install_bench_tools ;;
-  all) install_engine; install_compose; install_example_clients; install_browser; install_bench_tools; start_daemons; build_test_image ;;
-  *) echo "usage: $0 [all|engine|image|browser|bench]" >&2; exit 2 ;;
+  swarm) install_engine; install_compose; start_daemons; install_swarm_tools; build_test_image ;;
+  all) install_engine; install_compose; install_example_clients; install_browser; install_bench_tools; install_swarm_tools; start_daemons; build_test_image ;;
+  *) echo "usage: $0 [all|engine|image|browser|bench|swarm]" >&2; exit 2 ;;
 esac
