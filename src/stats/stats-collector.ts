@@ -1,9 +1,7 @@
 import { Injectable, OnApplicationShutdown } from '@nestjs/common';
-import type { ChildProcess } from 'node:child_process';
-import { createInterface } from 'node:readline';
 import { Observable, Subject } from 'rxjs';
 import { ComposeRunner } from '../compose/compose-runner';
-import { killGroup } from '../compose/process-runner';
+import type { LineStream } from '../compose/line-stream';
 import { parseStatsLine, RawStats } from './docker-stats-line';
 
 export interface Reading extends RawStats {
@@ -25,7 +23,7 @@ const LINGER_MS = 5_000;
  */
 @Injectable()
 export class StatsCollector implements OnApplicationShutdown {
-  private child: ChildProcess | null = null;
+  private child: LineStream | null = null;
   private listeners = 0;
   private lingerTimer: NodeJS.Timeout | null = null;
   private frameTimer: NodeJS.Timeout | null = null;
@@ -70,17 +68,16 @@ export class StatsCollector implements OnApplicationShutdown {
 
   private startChild(): void {
     // No container names: docker stats then follows every running container as they start and stop.
-    const child = this.compose.startLong(['stats', '--no-trunc', '--format', '{{json .}}']);
+    const child = this.compose.streamLines(['stats', '--no-trunc', '--format', '{{json .}}']);
     this.child = child;
-    child.stdin?.end();
-    child.stderr?.resume();
-    child.on('error', () => undefined);
-    createInterface({ input: child.stdout! }).on('line', (line) => this.onLine(line));
-    child.once('close', () => {
-      if (this.child !== child) return;
-      this.child = null;
-      // Listeners are still there (the engine restarted, say): start again shortly.
-      if (this.listeners > 0) setTimeout(() => this.listeners > 0 && !this.child && this.startChild(), 1_000).unref();
+    child.lines.subscribe({
+      next: (line) => this.onLine(line),
+      complete: () => {
+        if (this.child !== child) return;
+        this.child = null;
+        // Listeners are still there (the engine restarted, say): start again shortly.
+        if (this.listeners > 0) setTimeout(() => this.listeners > 0 && !this.child && this.startChild(), 1_000).unref();
+      },
     });
   }
 
@@ -89,7 +86,7 @@ export class StatsCollector implements OnApplicationShutdown {
     this.lingerTimer = null;
     const child = this.child;
     this.child = null;
-    if (child) killGroup(child, 'SIGTERM');
+    child?.close();
     this.readings.clear();
   }
 
