@@ -161,6 +161,19 @@ describe('StateCache fed by events', () => {
     expect(cache.get('c1')).toMatchObject({ status: 'stopped', exit_code: 3, pid: null });
   });
 
+  it('an `oom` sets oom_killed even when the engine sends it after the `die`; a start clears it', async () => {
+    engine.inspected.set('id1', inspectItem('id1', 'exited', 137));
+    engine.emit('id1', 'die', 'c1', { exitCode: '137' });
+    await until(() => cache.get('c1')?.status === 'stopped');
+    expect(cache.get('c1')?.oom_killed).toBe(false);
+    engine.emit('id1', 'oom');
+    await until(() => cache.get('c1')?.oom_killed === true);
+    expect(cache.get('c1')).toMatchObject({ status: 'stopped', exit_code: 137, oom_killed: true });
+    engine.emit('id1', 'start');
+    await until(() => cache.get('c1')?.status === 'running');
+    expect(cache.get('c1')?.oom_killed).toBe(false);
+  });
+
   it('answers an operation from the event its command caused, without an inspect of its own', async () => {
     const mark = cache.mark();
     engine.emit('id1', 'create');

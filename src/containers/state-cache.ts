@@ -297,9 +297,14 @@ export class StateCache implements OnApplicationShutdown {
 
   /** The event's status now; the inspect it triggers brings the rest (times, pid) shortly after. */
   private applyStatus(event: DockerContainerEvent): void {
+    const known = this.states.byId(event.containerId);
+    // The engine may number its `oom` after the `die` it caused; either way the flag is news.
+    if (event.action === 'oom' && known) {
+      this.states.set({ ...known, oom_killed: true });
+      return;
+    }
     const status = statusAfterEvent(event.action);
     if (status === null || event.cuid === null) return;
-    const known = this.states.byId(event.containerId);
     const exitCode = event.action === 'die' ? event.exitCode : status === 'stopped' ? (known?.exit_code ?? null) : null;
     this.states.set({
       id: event.containerId,
@@ -310,7 +315,8 @@ export class StateCache implements OnApplicationShutdown {
       started_at: known?.started_at ?? null,
       finished_at: known?.finished_at ?? null,
       restart_count: known?.restart_count ?? 0,
-      oom_killed: known?.oom_killed ?? false,
+      // A start clears the engine's OOMKilled, as inspect would show.
+      oom_killed: status === 'running' && event.action === 'start' ? false : (known?.oom_killed ?? false),
       pid: status === 'running' || status === 'paused' ? (known?.pid ?? null) : null,
     });
   }

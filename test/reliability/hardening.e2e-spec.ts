@@ -90,7 +90,12 @@ describe('reliability: hardened containers', () => {
       command: ['python', '-c', 'x = bytearray(512 * 1024 * 1024); print(len(x))'],
     });
     await t.http().post(`/containers/${cuid}/start`).expect(200);
-    const status = await waitForStatus(t, cuid, 'stopped');
+    // The engine may report the OOM a moment after the exit (its `oom` event can follow `die`).
+    let status = await waitForStatus(t, cuid, 'stopped');
+    for (let i = 0; i < 25 && status.oom_killed !== true; i += 1) {
+      await new Promise((r) => setTimeout(r, 200));
+      status = (await t.http().get(`/containers/${cuid}/status`)).body;
+    }
     expect(status).toMatchObject({ status: 'stopped', oom_killed: true, exit_code: 137 });
   });
 
