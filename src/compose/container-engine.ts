@@ -5,9 +5,6 @@ export interface ExecSpec {
   /** `NAME=value` entries added to the container's environment. */
   env: string[];
   tty: boolean;
-  /** Initial size of the exec's pty (tty only). */
-  cols?: number;
-  rows?: number;
 }
 
 export interface StartedExec {

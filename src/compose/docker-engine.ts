@@ -70,10 +70,7 @@ export class DockerEngine implements ContainerEngine {
   async startExec(containerId: string, spec: ExecSpec): Promise<StartedExec> {
     const id = await this.createExec(containerId, spec.cmd, spec.env, spec.tty, true);
     const socket = await this.hijack(`/exec/${id}/start`, { Detach: false, Tty: spec.tty });
-    const stream = new EngineStream(socket, !spec.tty, socket);
-    // The 1.41 API has no size at create: set it right away; output written before it is rare and harmless.
-    if (spec.tty && spec.cols && spec.rows) await this.resizeExec(id, spec.cols, spec.rows).catch(() => undefined);
-    return { id, stream };
+    return { id, stream: new EngineStream(socket, !spec.tty, socket) };
   }
 
   async runExec(containerId: string, cmd: string[], timeoutMs: number): Promise<ExecResult> {

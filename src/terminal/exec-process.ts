@@ -6,6 +6,9 @@ import type { ProcessInput, TerminalProcess } from './terminal-process';
 
 /** How long the stream may stay open once every process of the session was swept. */
 const CLOSE_AFTER_SWEEP_MS = 3_000;
+/** A resize the engine failed (a busy engine, a reset connection) is asked again, a few times, spaced. */
+const RESIZE_TRIES = 4;
+const RESIZE_RETRY_MS = 250;
 
 export interface ExecDeps {
   engine: Pick<ContainerEngine, 'resizeExec' | 'execExitCode'>;
@@ -96,8 +99,21 @@ export class ExecProcess implements TerminalProcess {
     this.resizing = true;
     for (let size = this.wantedSize; size && !this.exec.stream.isClosed; size = this.wantedSize) {
       this.wantedSize = null;
-      await this.deps.engine.resizeExec(this.exec.id, size.cols, size.rows).catch(() => undefined);
+      await this.applySize(size);
     }
     this.resizing = false;
+  }
+
+  /** A lost resize leaves the pty at the old size for good, so a failure is retried unless a newer size came. */
+  private async applySize(size: { cols: number; rows: number }): Promise<void> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await this.deps.engine.resizeExec(this.exec.id, size.cols, size.rows);
+        return;
+      } catch {
+        if (attempt >= RESIZE_TRIES || this.wantedSize || this.exec.stream.isClosed) return;
+        await new Promise((resolve) => setTimeout(resolve, RESIZE_RETRY_MS * attempt));
+      }
+    }
   }
 }

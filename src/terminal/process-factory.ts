@@ -58,14 +58,15 @@ export class ProcessFactory {
       // The marker that finds the session's processes for signals and the sweep.
       env: [`${SESSION_ENV}=${ctx.sessionId}`],
       tty,
-      cols: ctx.query.cols,
-      rows: ctx.query.rows,
     });
     const proc = new ExecProcess(exec, tty, {
       engine: this.engine,
       signal: (name) => this.inContainer.signalForeground(target, name, ctx.record),
       sweep: () => this.inContainer.sweep(target, ctx.record),
     });
+    // The 1.41 API has no size at create: set it right away, retried like any resize; output written
+    // before it lands is rare and harmless.
+    if (ctx.query.cols && ctx.query.rows) proc.resize(ctx.query.cols, ctx.query.rows);
     const argv = auditArgv(['engine', 'exec', ...(tty ? ['-t'] : []), ctx.cuid, ...command]);
     proc.onExit((code) => ctx.record({ argv, exit_code: code, duration_ms: Math.round(performance.now() - started) }));
     return proc;
