@@ -1,6 +1,6 @@
 import { once } from 'node:events';
 import { createWriteStream } from 'node:fs';
-import { chmod, chown, FileHandle, open, utimes } from 'node:fs/promises';
+import { chmod, chown, utimes } from 'node:fs/promises';
 import { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { ioFailure } from './mount-fs';
@@ -22,28 +22,6 @@ export interface FileAttributes {
   mode: number;
   owner: Owner;
   modified: Date | null;
-}
-
-/**
- * Creates a file that must not exist yet ('wx': a duplicate or a clash fails instead of replacing)
- * with its bytes, mode, owner and time, all through one descriptor. Explicit chmod: open's mode is
- * filtered by the process umask.
- */
-export async function writeWholeFile(target: string, data: Buffer, attributes: FileAttributes): Promise<void> {
-  let step = 'open';
-  try {
-    const handle = await open(target, 'wx', 0o600);
-    try {
-      step = 'write';
-      await handle.writeFile(data);
-      step = 'chmod';
-      await applyAttributes(handle, attributes);
-    } finally {
-      await handle.close();
-    }
-  } catch (err) {
-    throw ioFailure(err, step);
-  }
 }
 
 /**
@@ -73,10 +51,4 @@ export async function writeStreamedFile(
   } catch (err) {
     throw ioFailure(err, 'chmod');
   }
-}
-
-async function applyAttributes(handle: FileHandle, attributes: FileAttributes): Promise<void> {
-  await handle.chmod(attributes.mode);
-  await handle.chown(attributes.owner.uid, attributes.owner.gid);
-  if (attributes.modified) await handle.utimes(attributes.modified, attributes.modified);
 }

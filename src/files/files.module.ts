@@ -9,6 +9,7 @@ import { MountFs } from './mount-fs';
 import { MountMerger } from './mount-merge';
 import { StagingArea } from './staging-area';
 import { UploadService } from './upload.service';
+import { WholeFileWriter } from './whole-file-writer';
 import { ZipExtractor } from './zip-extractor';
 
 @Module({
@@ -18,6 +19,7 @@ import { ZipExtractor } from './zip-extractor';
     MountFs,
     ContainerMount,
     StagingArea,
+    WholeFileWriter,
     ZipExtractor,
     MountMerger,
     UploadService,

@@ -7,6 +7,7 @@ import { MountMerger } from './mount-merge';
 import { displayPath, parseMountPath } from './path-confinement';
 import { spoolRequest } from './request-spool';
 import { StagingArea } from './staging-area';
+import { WholeFileWriter } from './whole-file-writer';
 import { ZipExtractor } from './zip-extractor';
 import { ZipStreamExtractor } from './zip-stream-extractor';
 
@@ -32,6 +33,7 @@ export class UploadService {
     private readonly extractor: ZipExtractor,
     private readonly merger: MountMerger,
     private readonly locks: ContainerLocks,
+    private readonly writer: WholeFileWriter,
   ) {}
 
   async upload(cuid: string, rawPath: string | undefined, req: IncomingMessage): Promise<UploadResult> {
@@ -40,7 +42,7 @@ export class UploadService {
     const limits = this.config.uploadLimits;
     const owner = { uid: this.config.uid, gid: this.config.gid };
     const job = await this.staging.create(cuid);
-    const early = new ZipStreamExtractor({ root: job.tree, prefix: target, limits, owner });
+    const early = new ZipStreamExtractor({ root: job.tree, prefix: target, limits, owner, writer: this.writer });
     try {
       await spoolRequest(req, job.archive, limits.maxBytes, { tap: early });
       const streamed = await early.result();

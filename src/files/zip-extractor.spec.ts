@@ -8,6 +8,7 @@ import { buildZip, FixtureEntry } from '../../test/support/zip-fixtures';
 import { AppError } from '../common/errors/app-error';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
+import { WholeFileWriter } from './whole-file-writer';
 import { ZipExtractor } from './zip-extractor';
 import { UploadLimits } from './zip-limits';
 import { ZipStreamExtractor } from './zip-stream-extractor';
@@ -61,6 +62,9 @@ const LIMITS: UploadLimits = {
   maxPathBytes: 1024,
 };
 const OWNER = { uid: 1000, gid: 1000 };
+/** One writer for the whole file, as the service has one; its worker ends with the file. */
+const WRITER = new WholeFileWriter();
+afterAll(() => WRITER.onModuleDestroy());
 
 /**
  * Every case runs twice: extracted from the spooled archive alone ('directory'), and as an upload
@@ -71,7 +75,7 @@ describe.each(['directory', 'stream'] as const)('ZipExtractor (%s)', (mode) => {
   /** How a plain archive (sizes in its local headers) ends up extracted in this mode. */
   const via = mode;
   let work: string;
-  const extractor = new ZipExtractor();
+  const extractor = new ZipExtractor(WRITER);
 
   beforeEach(() => {
     work = mkdtempSync(path.join(tmpdir(), 'cm-zip-'));
@@ -90,7 +94,7 @@ describe.each(['directory', 'stream'] as const)('ZipExtractor (%s)', (mode) => {
     const file = writeZip(zip);
     let streamed;
     if (mode === 'stream') {
-      const early = new ZipStreamExtractor({ root: tree(), prefix, limits: all, owner: OWNER });
+      const early = new ZipStreamExtractor({ root: tree(), prefix, limits: all, owner: OWNER, writer: WRITER });
       await pipeline(arriving(zip), early);
       streamed = await early.result();
     }
@@ -456,7 +460,7 @@ function centralParts(zip: Buffer): { start: number; records: Buffer[]; end: Buf
 
 describe('ZipStreamExtractor', () => {
   let work: string;
-  const extractor = new ZipExtractor();
+  const extractor = new ZipExtractor(WRITER);
   const tree = (): string => path.join(work, 'tree');
 
   beforeEach(() => {
@@ -468,7 +472,7 @@ describe('ZipStreamExtractor', () => {
     const all = { ...LIMITS, ...limits };
     const file = path.join(work, 'upload.zip');
     writeFileSync(file, zip);
-    const early = new ZipStreamExtractor({ root: tree(), prefix: [], limits: all, owner: OWNER });
+    const early = new ZipStreamExtractor({ root: tree(), prefix: [], limits: all, owner: OWNER, writer: WRITER });
     await pipeline(arriving(zip), early);
     const streamed = await early.result();
     return { streamed, extracted: extractor.extract(file, tree(), [], all, OWNER, streamed) };
@@ -544,7 +548,7 @@ describe('ZipStreamExtractor', () => {
       { name: 'a.bin', data: randomBytes(2 << 20) },
       { name: 'b.txt', data: 'b' },
     ]);
-    const early = new ZipStreamExtractor({ root: tree(), prefix: [], limits: LIMITS, owner: OWNER });
+    const early = new ZipStreamExtractor({ root: tree(), prefix: [], limits: LIMITS, owner: OWNER, writer: WRITER });
     await new Promise<void>((resolve) => early.write(zip.subarray(0, 1 << 20), () => resolve()));
     expect(await early.result()).toBeUndefined();
     // Whatever was written (perhaps nothing: the abort may come before the file is opened) stays as it is.
@@ -597,12 +601,12 @@ describe('directory and stream extraction agree on damaged archives', () => {
     writeFileSync(file, zip);
     let streamed;
     if (mode === 'stream') {
-      const early = new ZipStreamExtractor({ root: tree, prefix: [], limits, owner: OWNER });
+      const early = new ZipStreamExtractor({ root: tree, prefix: [], limits, owner: OWNER, writer: WRITER });
       await pipeline(arriving(zip), early);
       streamed = await early.result();
     }
     try {
-      const result = await new ZipExtractor().extract(file, tree, [], limits, OWNER, streamed);
+      const result = await new ZipExtractor(WRITER).extract(file, tree, [], limits, OWNER, streamed);
       return [`ok ${result.files} ${result.bytes}`, ...describeTree(tree)].join('\n');
     } catch (err) {
       return err instanceof AppError ? `refused ${err.code}` : `THROWN ${String(err)}`;

@@ -1,12 +1,13 @@
 import { Injectable } from '@nestjs/common';
 import { chmod, chown, mkdir, rm } from 'node:fs/promises';
-import { FileAttributes, Owner, PARALLEL_ENTRIES, writeStreamedFile, writeWholeFile } from './entry-file';
+import { FileAttributes, Owner, PARALLEL_ENTRIES, writeStreamedFile } from './entry-file';
 import { ioFailure } from './mount-fs';
 import { confinedJoin } from './path-confinement';
 import { ZipArchive } from './zip-archive';
 import { EntryInflation, inflateWhole } from './zip-entry-data';
 import { ExtractionPlan, planExtraction, PlannedFile } from './zip-entry-policy';
 import { InflateBudget, UploadLimits } from './zip-limits';
+import { WholeFileWriter } from './whole-file-writer';
 import { StreamedTree, STREAMED_FILE_MODE } from './zip-stream-extractor';
 
 export interface ExtractResult {
@@ -26,6 +27,8 @@ export interface ExtractResult {
  */
 @Injectable()
 export class ZipExtractor {
+  constructor(private readonly writer: WholeFileWriter) {}
+
   async extract(
     archivePath: string,
     destRoot: string,
@@ -47,7 +50,13 @@ export class ZipExtractor {
       for (const dir of plan.directories) await makeDirectory(confinedJoin(destRoot, dir), owner);
       const budget = new InflateBudget(limits, () => archive.size);
       await forEachBounded(plan.files, PARALLEL_ENTRIES, (file, signal) =>
-        extractFile(archive, file, confinedJoin(destRoot, file.segments), budget, limits, owner, signal),
+        extractFile(
+          archive,
+          file,
+          confinedJoin(destRoot, file.segments),
+          { budget, limits, owner, writer: this.writer },
+          signal,
+        ),
       );
       return { files: plan.files.length, bytes: budget.total, via: 'directory' };
     } finally {
@@ -83,13 +92,18 @@ async function finishStreamedTree(destRoot: string, plan: ExtractionPlan, owner:
   }
 }
 
+interface ExtractionContext {
+  budget: InflateBudget;
+  limits: UploadLimits;
+  owner: Owner;
+  writer: WholeFileWriter;
+}
+
 async function extractFile(
   archive: ZipArchive,
   file: PlannedFile,
   target: string,
-  budget: InflateBudget,
-  limits: UploadLimits,
-  owner: Owner,
+  { budget, limits, owner, writer }: ExtractionContext,
   signal: AbortSignal,
 ): Promise<void> {
   const { record } = file;
@@ -98,7 +112,7 @@ async function extractFile(
   const data = location.whole && inflateWhole(location.whole, record);
   if (data) {
     budget.spend(data.length);
-    return writeWholeFile(target, data, attributes);
+    return writer.write(target, data, attributes);
   }
   // Streamed: a big entry, or a small one that is not what it claims, whose checks say what is wrong.
   const inflation = new EntryInflation(record, file.name, budget, limits.maxRatio);

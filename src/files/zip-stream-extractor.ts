@@ -2,9 +2,10 @@ import { mkdir } from 'node:fs/promises';
 import { once } from 'node:events';
 import { PassThrough, Writable } from 'node:stream';
 import { finished } from 'node:stream/promises';
-import { FileAttributes, Owner, PARALLEL_ENTRIES, writeStreamedFile, writeWholeFile } from './entry-file';
+import { FileAttributes, Owner, PARALLEL_ENTRIES, writeStreamedFile } from './entry-file';
 import { confinedJoin } from './path-confinement';
 import { TaskSlots } from './task-slots';
+import type { WholeFileWriter } from './whole-file-writer';
 import { EntryInflation, fitsWhole, inflateWhole } from './zip-entry-data';
 import { checkedEntry, ExtractionPlan } from './zip-entry-policy';
 import { EntryTree, TreeNode } from './zip-entry-tree';
@@ -42,6 +43,7 @@ export interface StreamTarget {
   prefix: readonly string[];
   limits: UploadLimits;
   owner: Owner;
+  writer: WholeFileWriter;
 }
 
 /**
@@ -228,7 +230,7 @@ export class ZipStreamExtractor extends Writable {
           if (!data) throw new CannotStream('an entry differs from its local header');
           this.budget.spend(data.length);
           await parent;
-          await writeWholeFile(path, data, attributes);
+          await this.target.writer.write(path, data, attributes);
         });
       if (header.compressedSize === 0) await write(Buffer.alloc(0));
       else this.data = new WholeSink(header.compressedSize, write);
