@@ -1,7 +1,7 @@
 /**
  * Lifecycle and listing benchmark (prints figures; not a test).
  *   npx ts-node --transpile-only bench/lifecycle-bench.ts [--rounds 7] [--containers 500] [--seconds 10]
- *     [--listing-rounds 3] [--only lifecycle|listing]
+ *     [--listing-rounds 3] [--only lifecycle|listing] [--cpu-prof DIR]
  * Needs a build (`npm run build`; the service runs from dist/ in its own process) and wrk
  * (`bash scripts/provision-docker.sh bench`).
  * 1. create+start+stop+delete through the API beside the same raw `docker compose` calls on the same
@@ -266,7 +266,11 @@ async function main(): Promise<void> {
       throw new Error('wrk is missing: bash scripts/provision-docker.sh bench');
     }
   }
-  const service = await spawnService({ COMPOSE_TIMEOUT_MS: '300000' });
+  // --cpu-prof DIR: the service writes a V8 CPU profile there when it exits.
+  const profileAt = process.argv.indexOf('--cpu-prof');
+  const nodeArgs =
+    profileAt > 0 ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(process.argv[profileAt + 1] ?? '.')}`] : [];
+  const service = await spawnService({ COMPOSE_TIMEOUT_MS: '300000' }, undefined, { nodeArgs });
   const authHeader = `Basic ${Buffer.from(`${USER}:${PASS}`).toString('base64')}`;
   const agent = new Agent({ keepAlive: true, maxSockets: 32 });
   const call = client(service.baseUrl, authHeader, agent);
