@@ -62,7 +62,12 @@ const [url, auth] = process.argv.slice(1);
 let bytes = 0, frames = 0;
 const started = performance.now();
 const ws = new WebSocket(url, { headers: { Authorization: auth } });
-ws.on('message', (data) => {
+ws.on('message', (data, isBinary) => {
+  if (isBinary) {
+    bytes += data.length - 1;
+    frames += 1;
+    return;
+  }
   const f = JSON.parse(data.toString());
   if (f.type === 'stdout') {
     bytes += f.encoding === 'base64' ? Buffer.from(f.data, 'base64').length : Buffer.byteLength(f.data);
@@ -140,21 +145,34 @@ async function throughput(t: TestApp, cuid: string): Promise<void> {
   const sides = {
     pty: () => throughOneSocket(t, cuid, `?mode=exec&cmd=${encodeURIComponent(cmd)}`),
     pipe: () => throughOneSocket(t, cuid, `?mode=exec&tty=false&cmd=${encodeURIComponent(cmd)}`),
+    binary: () => throughOneSocket(t, cuid, `?mode=exec&tty=false&output=binary&cmd=${encodeURIComponent(cmd)}`),
     execT: () => timed(['docker', 'exec', '-t', id, 'sh', '-c', cmd]),
     composeT: () => timed([...composeArgv, 'exec', '-T', 'app', 'sh', '-c', cmd]),
   };
-  const seconds = { pty: [] as number[], pipe: [] as number[], execT: [] as number[], composeT: [] as number[] };
-  const cpu = { pty: [] as number[], pipe: [] as number[], execT: [] as number[], composeT: [] as number[] };
+  const seconds = {
+    pty: [] as number[],
+    pipe: [] as number[],
+    binary: [] as number[],
+    execT: [] as number[],
+    composeT: [] as number[],
+  };
+  const cpu = {
+    pty: [] as number[],
+    pipe: [] as number[],
+    binary: [] as number[],
+    execT: [] as number[],
+    composeT: [] as number[],
+  };
   let mb = 0;
   let frames = 0;
   for (let round = 0; round < ROUNDS; round++) {
     // Each pair alternates which side goes first, so a slow spell on the machine hits both.
     const order =
       round % 2 === 0
-        ? (['pty', 'execT', 'pipe', 'composeT'] as const)
-        : (['execT', 'pty', 'composeT', 'pipe'] as const);
+        ? (['pty', 'execT', 'pipe', 'composeT', 'binary'] as const)
+        : (['binary', 'execT', 'pty', 'composeT', 'pipe'] as const);
     for (const side of order) {
-      if (side === 'pty' || side === 'pipe') {
+      if (side === 'pty' || side === 'pipe' || side === 'binary') {
         const r = await sides[side]();
         seconds[side].push(r.s);
         cpu[side].push(r.cpu);
@@ -176,6 +194,7 @@ async function throughput(t: TestApp, cuid: string): Promise<void> {
   console.log(`  docker exec -t (no local pty):      ${rate('execT').toFixed(1)} MB/s, CLI ${cpuOf('execT')}`);
   console.log(`  websocket, exec with tty=false:     ${rate('pipe').toFixed(1)} MB/s, service ${cpuOf('pipe')}`);
   console.log(`  docker compose exec -T:             ${rate('composeT').toFixed(1)} MB/s, CLI ${cpuOf('composeT')}`);
+  console.log(`  websocket, tty=false&output=binary: ${rate('binary').toFixed(1)} MB/s, service ${cpuOf('binary')}`);
   console.log(
     `  load average at the end: ${loadavg()
       .map((l) => l.toFixed(1))
@@ -192,6 +211,12 @@ async function throughput(t: TestApp, cuid: string): Promise<void> {
     service: `${rate('pipe').toFixed(1)} MB/s (service ${cpuOf('pipe')})`,
     anchor: `\`docker compose exec -T\` ${rate('composeT').toFixed(1)} MB/s (CLI ${cpuOf('composeT')})`,
     ratio: `${(rate('pipe') / rate('composeT')).toFixed(2)}×`,
+  });
+  rows.push({
+    figure: 'exec `tty=false&output=binary`, same output',
+    service: `${rate('binary').toFixed(1)} MB/s (service ${cpuOf('binary')})`,
+    anchor: `\`docker compose exec -T\` ${rate('composeT').toFixed(1)} MB/s (same rounds)`,
+    ratio: `${(rate('binary') / rate('composeT')).toFixed(2)}×`,
   });
 }
 

@@ -14,6 +14,8 @@ interface Frame {
   encoding?: 'utf8' | 'base64';
   code?: number;
   error?: Record<string, unknown>;
+  /** The bytes of a binary output message (`output=binary`), its stream byte taken off. */
+  raw?: Buffer;
 }
 
 /** A test client: collects every frame, and waits for what a test expects with generous timeouts. */
@@ -27,8 +29,10 @@ class Term {
 
   constructor(readonly ws: WebSocket) {
     Term.opened.add(this);
-    ws.on('message', (data) => {
-      this.frames.push(JSON.parse((data as Buffer).toString()) as Frame);
+    ws.on('message', (data, isBinary) => {
+      const bytes = data as Buffer;
+      if (isBinary) this.frames.push({ type: bytes[0] === 2 ? 'stderr' : 'stdout', raw: bytes.subarray(1) });
+      else this.frames.push(JSON.parse(bytes.toString()) as Frame);
       this.notify();
     });
     this.closed = new Promise((resolve) => ws.on('close', (code) => resolve(code)));
@@ -225,6 +229,27 @@ describe('terminal /ws/:cuid (real app, real Docker engine)', () => {
     expect(await sleeper.untilFrame('exit')).toEqual({ type: 'exit', code: 143 });
   });
 
+  it('output=binary: output as binary messages (stream byte, raw bytes), stdout and stderr apart; exit stays JSON', async () => {
+    const cmd = "printf 'a\\377\\376b'; printf err >&2; head -c 300000 /dev/zero | tr '\\0' x";
+    const term = await Term.open(t, cuid, `?mode=exec&tty=false&output=binary&cmd=${encodeURIComponent(cmd)}`);
+    expect(await term.untilFrame('exit')).toEqual({ type: 'exit', code: 0 });
+    const bytes = (stream: string): Buffer =>
+      Buffer.concat(term.frames.filter((f) => f.type === stream).map((f) => f.raw ?? Buffer.from('NOT BINARY')));
+    expect(bytes('stdout')).toEqual(Buffer.concat([Buffer.from([0x61, 0xff, 0xfe, 0x62]), Buffer.alloc(300000, 'x')]));
+    expect(bytes('stderr').toString()).toBe('err');
+    expect(term.frames.filter((f) => f.type === 'stdout').length).toBeGreaterThan(1);
+    // On a pty too: the shell's bytes as they are.
+    const pty = await Term.open(t, cuid, `?output=binary`);
+    pty.send({ type: 'stdin', data: 'echo bin$((6*7))\n', encoding: 'utf8' });
+    await pty.until(
+      () => /bin42/.test(Buffer.concat(pty.frames.map((f) => f.raw ?? Buffer.alloc(0))).toString()),
+      'bin42',
+    );
+    expect(pty.frames.every((f) => f.type === 'exit' || f.raw !== undefined)).toBe(true);
+    pty.send({ type: 'close' });
+    await pty.closed;
+  });
+
   it('delivers multibyte UTF-8 intact and never split across frames; invalid bytes as base64', async () => {
     const cmd = `python -c "import sys; sys.stdout.write('😀é中' * 50000)"`;
     const term = await Term.open(t, cuid, `?mode=exec&cmd=${encodeURIComponent(cmd)}`);
@@ -323,6 +348,8 @@ describe('terminal /ws/:cuid (real app, real Docker engine)', () => {
     expectErrorBody(malformed.body, 'not_found', 'CONTAINER_NOT_FOUND', 404);
     const badQuery = await refused(`${t.wsUrl}/ws/${cuid}?mode=rootkit`, { Authorization: t.authHeader });
     expectErrorBody(badQuery.body, 'validation_error', 'INVALID_MODE', 400);
+    const badOutput = await refused(`${t.wsUrl}/ws/${cuid}?output=text`, { Authorization: t.authHeader });
+    expectErrorBody(badOutput.body, 'validation_error', 'INVALID_OUTPUT_FORMAT', 400);
   });
 
   it('answers a container that is not running with a CONTAINER_NOT_RUNNING error frame, then closes', async () => {

@@ -5,7 +5,7 @@ import type {
   SchemaObject,
 } from '@nestjs/swagger/dist/interfaces/open-api-spec.interface';
 import { SIGNAL_NAMES } from '../terminal/signals';
-import { MAX_COLS, MAX_ROWS, TERMINAL_MODES } from '../terminal/terminal-query';
+import { MAX_COLS, MAX_ROWS, OUTPUT_FORMATS, TERMINAL_MODES } from '../terminal/terminal-query';
 import { codeList, describeCodes } from '../common/http/api-errors.decorator';
 import { errorSchema } from './error-codes-doc';
 import { CommonErrorCode, type ErrorCode } from '../common/errors/error-codes';
@@ -14,7 +14,9 @@ import { TerminalErrorCode } from '../terminal/terminal-errors';
 
 const PROTOCOL = `Upgrades to a WebSocket (same Basic credentials, \`Authorization\` header). The container must be running.
 
-After the upgrade every message is one JSON text frame.
+After the upgrade every message is one JSON text frame, except output with \`output=binary\`: then each
+chunk of output is one binary message, its first byte the stream (1 stdout, 2 stderr, as Docker numbers
+them), the rest the raw bytes; \`exit\` and \`error\` stay JSON text.
 
 - Client → server: \`TerminalClientFrame\`: \`{"type":"stdin","data","encoding":"utf8"|"base64"}\`,
   \`{"type":"resize","cols","rows"}\`, \`{"type":"signal","name":"INT"}\` (delivered inside the container to the
@@ -108,6 +110,12 @@ const PARAMETERS: ParameterObject[] = [
     { type: 'string', enum: ['true', 'false'], default: 'true' },
     '`exec` only: `false` runs without a pty (byte-exact output, stdout and stderr apart)',
   ),
+  query(
+    'output',
+    { type: 'string', enum: [...OUTPUT_FORMATS], default: 'json' },
+    '`binary`: output as binary messages (a stream byte, 1 stdout or 2 stderr, then the raw bytes); ' +
+      'no UTF-8 check, no JSON text: the fastest way to move bulk output',
+  ),
 ];
 
 const refusal = (codes: ErrorCode | readonly ErrorCode[]) => ({
@@ -139,6 +147,7 @@ export function documentTerminal(document: OpenAPIObject): OpenAPIObject {
         '400': refusal([
           TerminalErrorCode.INVALID_MODE,
           TerminalErrorCode.INVALID_TTY,
+          TerminalErrorCode.INVALID_OUTPUT_FORMAT,
           TerminalErrorCode.TTY_REQUIRES_EXEC_MODE,
           TerminalErrorCode.INVALID_TERMINAL_SIZE,
           TerminalErrorCode.CMD_REQUIRES_EXEC_MODE,

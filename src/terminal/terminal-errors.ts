@@ -17,6 +17,7 @@ export class TooManyHeadersError extends AppError {
 export const TerminalErrorCode = errorCodes(
   'INVALID_MODE',
   'INVALID_TTY',
+  'INVALID_OUTPUT_FORMAT',
   'TTY_REQUIRES_EXEC_MODE',
   'INVALID_TERMINAL_SIZE',
   'CMD_REQUIRES_EXEC_MODE',

@@ -15,7 +15,12 @@ function codeOf(query: string): string {
 
 describe('parseTerminalQuery', () => {
   it('defaults to an 80x24 shell', () => {
-    expect(parse('')).toEqual({ mode: 'shell', cols: 80, rows: 24, cmd: null, tail: 100, tty: true });
+    expect(parse('')).toEqual({ mode: 'shell', cols: 80, rows: 24, cmd: null, tail: 100, tty: true, output: 'json' });
+  });
+
+  it('reads the output format, in any mode', () => {
+    expect(parse('output=binary')).toMatchObject({ mode: 'shell', output: 'binary' });
+    expect(parse('cmd=ls&tty=false&output=json')).toMatchObject({ tty: false, output: 'json' });
   });
 
   it('reads sizes and clamps them into range', () => {
@@ -42,6 +47,7 @@ describe('parseTerminalQuery', () => {
     ['mode=shell&cmd=ls', 'CMD_REQUIRES_EXEC_MODE'],
     ['cmd=a%00b', 'INVALID_CMD'],
     ['cmd=ls&tty=maybe', 'INVALID_TTY'],
+    ['output=text', 'INVALID_OUTPUT_FORMAT'],
     ['tty=false', 'TTY_REQUIRES_EXEC_MODE'],
     [`cmd=${'x'.repeat(17_000)}`, 'CMD_TOO_LONG'],
   ])('refuses %s with %s', (query, code) => {

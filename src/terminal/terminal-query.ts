@@ -4,6 +4,9 @@ import { TerminalErrorCode } from './terminal-errors';
 export const TERMINAL_MODES = ['shell', 'attach', 'exec'] as const;
 export type TerminalMode = (typeof TERMINAL_MODES)[number];
 
+export const OUTPUT_FORMATS = ['json', 'binary'] as const;
+export type OutputFormat = (typeof OUTPUT_FORMATS)[number];
+
 export interface TerminalQuery {
   mode: TerminalMode;
   cols: number;
@@ -14,6 +17,8 @@ export interface TerminalQuery {
   tail: number;
   /** False only for `exec` on plain pipes: byte-exact output, stdout and stderr apart, no resize. */
   tty: boolean;
+  /** `binary`: output as binary messages, a stream byte then the raw bytes; control frames stay JSON. */
+  output: OutputFormat;
 }
 
 export const MAX_COLS = 1000;
@@ -23,7 +28,7 @@ const MAX_TAIL = 10_000;
 const DEFAULT_TAIL = 100;
 const DIGITS = /^\d{1,9}$/;
 
-/** Reads `cols`, `rows`, `mode`, `cmd` and `tail` from the upgrade URL. Sizes out of range are clamped, not refused. */
+/** Reads `cols`, `rows`, `mode`, `cmd`, `tail`, `tty` and `output` from the upgrade URL. Sizes out of range are clamped, not refused. */
 export function parseTerminalQuery(params: URLSearchParams): TerminalQuery {
   const cmd = params.get('cmd');
   const modeParam = params.get('mode');
@@ -42,7 +47,23 @@ export function parseTerminalQuery(params: URLSearchParams): TerminalQuery {
     cmd: command(mode, cmd),
     tail: size(params, 'tail', DEFAULT_TAIL, MAX_TAIL, 0),
     tty: tty(mode, params.get('tty')),
+    output: outputFormat(params.get('output')),
   };
+}
+
+function outputFormat(raw: string | null): OutputFormat {
+  if (raw === null || raw === '') return 'json';
+  if (!(OUTPUT_FORMATS as readonly string[]).includes(raw)) {
+    throw new ValidationError(
+      TerminalErrorCode.INVALID_OUTPUT_FORMAT,
+      `output must be one of ${OUTPUT_FORMATS.join(', ')}`,
+      {
+        field: 'output',
+        provided: raw.slice(0, 32),
+      },
+    );
+  }
+  return raw as OutputFormat;
 }
 
 function tty(mode: TerminalMode, raw: string | null): boolean {

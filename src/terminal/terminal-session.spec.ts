@@ -8,13 +8,16 @@ class FakeSocket extends EventEmitter implements SessionSocket {
   readyState = 1;
   bufferedAmount = 0;
   sent: Record<string, unknown>[] = [];
+  /** Binary messages, as [stream byte, payload]. */
+  binary: [number, Buffer][] = [];
   flushes: (() => void)[] = [];
   closedWith: number | null = null;
   terminated = false;
   pings = 0;
 
-  send(data: string, cb: () => void): void {
-    this.sent.push(JSON.parse(data) as Record<string, unknown>);
+  send(data: string | Buffer, options: { binary: boolean }, cb: () => void): void {
+    if (options.binary) this.binary.push([(data as Buffer)[0]!, (data as Buffer).subarray(1)]);
+    else this.sent.push(JSON.parse(data.toString()) as Record<string, unknown>);
     this.flushes.push(cb);
   }
   close(code?: number): void {
@@ -113,7 +116,13 @@ class FakeProcess implements TerminalProcess {
 }
 
 function fixture(
-  options: Partial<{ heartbeatMs: number; highWaterMark: number; lowWaterMark: number; maxQueuedInput: number }> = {},
+  options: Partial<{
+    heartbeatMs: number;
+    highWaterMark: number;
+    lowWaterMark: number;
+    maxQueuedInput: number;
+    binaryOutput: boolean;
+  }> = {},
 ) {
   const ws = new FakeSocket();
   const proc = new FakeProcess();
@@ -202,6 +211,22 @@ describe('TerminalSession', () => {
     ]);
     expect((await session.finished).bytesOut).toBe(3 + 4 + 4 + 1);
     expect(ws.closedWith).toBe(1000);
+  });
+
+  it('output=binary: output as binary messages, stream byte first, bytes untouched; exit stays JSON after them', async () => {
+    const { ws, proc, session } = fixture({ binaryOutput: true });
+    const smile = Buffer.from('😀');
+    proc.emitOutput('stdout', Buffer.concat([Buffer.from('hi '), smile.subarray(0, 2)]));
+    await new Promise(setImmediate);
+    proc.emitOutput('stderr', Buffer.from([0xff, 0x00, 0xfe]));
+    proc.emitExit(0);
+    await session.finished;
+    expect(ws.binary).toEqual([
+      [1, Buffer.concat([Buffer.from('hi '), smile.subarray(0, 2)])],
+      [2, Buffer.from([0xff, 0x00, 0xfe])],
+    ]);
+    expect(ws.sent).toEqual([{ type: 'exit', code: 0 }]);
+    expect((await session.finished).bytesOut).toBe(5 + 3);
   });
 
   it('pauses the process while the socket is backed up and resumes once it drained', async () => {

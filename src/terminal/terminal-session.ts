@@ -11,6 +11,8 @@ import { Utf8Chunker } from './utf8-chunker';
 import { TerminalErrorCode } from './terminal-errors';
 
 const OPEN = 1;
+/** The stream byte of a binary output message: Docker's numbering of its multiplexed streams. */
+const STREAM_BYTE: Record<OutputStream, Buffer> = { stdout: Buffer.from([1]), stderr: Buffer.from([2]) };
 export const CLOSE_NORMAL = 1000;
 export const CLOSE_GOING_AWAY = 1001;
 
@@ -18,7 +20,7 @@ export const CLOSE_GOING_AWAY = 1001;
 export interface SessionSocket {
   readonly readyState: number;
   readonly bufferedAmount: number;
-  send(data: string, cb: (err?: Error) => void): void;
+  send(data: string | Buffer, options: { binary: boolean }, cb: (err?: Error) => void): void;
   close(code?: number, reason?: string): void;
   terminate(): void;
   ping(): void;
@@ -38,6 +40,8 @@ export interface SessionOptions {
   lowWaterMark?: number;
   /** Called once when the session starts to end (its processes are being swept). */
   onEnding?: () => void;
+  /** `output=binary`: output as binary messages, a stream byte then the raw bytes. */
+  binaryOutput?: boolean;
 }
 
 export interface SessionSummary {
@@ -200,6 +204,11 @@ export class TerminalSession {
   }
 
   private sendOutput(stream: OutputStream, chunk: Buffer): void {
+    if (this.options.binaryOutput) {
+      // No UTF-8 check, no decoding, no JSON: what the process wrote, behind one byte that says where.
+      this.transmit(Buffer.concat([STREAM_BYTE[stream], chunk]), true);
+      return;
+    }
     const text = this.chunkers[stream].push(chunk);
     if (text) this.send(outputFrame(stream, text));
   }
@@ -239,8 +248,12 @@ export class TerminalSession {
   }
 
   private send(frame: string): void {
+    this.transmit(frame, false);
+  }
+
+  private transmit(frame: string | Buffer, binary: boolean): void {
     if (this.ws.readyState !== OPEN) return;
-    this.ws.send(frame, () => this.flow.onFlushed());
+    this.ws.send(frame, { binary }, () => this.flow.onFlushed());
     this.flow.afterSend();
   }
 }

@@ -59,13 +59,18 @@ export class TerminalSessions {
         heartbeatMs: HEARTBEAT_MS,
         maxQueuedInput: this.config.terminalStdinMaxQueuedBytes,
         onEnding: () => reserved.ending(),
+        binaryOutput: query.output === 'binary',
       });
     } catch (err) {
       slot?.release();
       const error = toAppError(err);
       if (!(err instanceof AppError))
         this.logger.error(err instanceof Error ? (err.stack ?? err.message) : String(err));
-      ws.send(errorFrame(toErrorBody(error, facts.requestId, this.config.isDevelopment)), () => undefined);
+      ws.send(
+        errorFrame(toErrorBody(error, facts.requestId, this.config.isDevelopment)),
+        { binary: false },
+        () => undefined,
+      );
       ws.resume(); // the closing handshake needs to read the client's close frame
       ws.close(error instanceof SessionLimitError ? CLOSE_TRY_AGAIN_LATER : CLOSE_NORMAL);
       report({ exitCode: null, bytesIn: 0, bytesOut: 0 }, error);

@@ -407,7 +407,9 @@ export interface paths {
          * Open a terminal on a running container (WebSocket: shell, attach to boot.py, or exec)
          * @description Upgrades to a WebSocket (same Basic credentials, `Authorization` header). The container must be running.
          *
-         *     After the upgrade every message is one JSON text frame.
+         *     After the upgrade every message is one JSON text frame, except output with `output=binary`: then each
+         *     chunk of output is one binary message, its first byte the stream (1 stdout, 2 stderr, as Docker numbers
+         *     them), the rest the raw bytes; `exit` and `error` stay JSON text.
          *
          *     - Client → server: `TerminalClientFrame`: `{"type":"stdin","data","encoding":"utf8"|"base64"}`,
          *       `{"type":"resize","cols","rows"}`, `{"type":"signal","name":"INT"}` (delivered inside the container to the
@@ -3887,6 +3889,8 @@ export interface operations {
                 tail?: number;
                 /** @description `exec` only: `false` runs without a pty (byte-exact output, stdout and stderr apart) */
                 tty?: "true" | "false";
+                /** @description `binary`: output as binary messages (a stream byte, 1 stdout or 2 stderr, then the raw bytes); no UTF-8 check, no JSON text: the fastest way to move bulk output */
+                output?: "json" | "binary";
             };
             header?: never;
             path: {
@@ -3905,7 +3909,7 @@ export interface operations {
                     "application/json": components["schemas"]["TerminalServerFrame"];
                 };
             };
-            /** @description Error codes: INVALID_MODE, INVALID_TTY, TTY_REQUIRES_EXEC_MODE, INVALID_TERMINAL_SIZE, CMD_REQUIRES_EXEC_MODE, MISSING_CMD, CMD_TOO_LONG, INVALID_CMD */
+            /** @description Error codes: INVALID_MODE, INVALID_TTY, INVALID_OUTPUT_FORMAT, TTY_REQUIRES_EXEC_MODE, INVALID_TERMINAL_SIZE, CMD_REQUIRES_EXEC_MODE, MISSING_CMD, CMD_TOO_LONG, INVALID_CMD */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -3913,7 +3917,7 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["ErrorBodyDto"] & {
                         /** @enum {string} */
-                        code: "INVALID_MODE" | "INVALID_TTY" | "TTY_REQUIRES_EXEC_MODE" | "INVALID_TERMINAL_SIZE" | "CMD_REQUIRES_EXEC_MODE" | "MISSING_CMD" | "CMD_TOO_LONG" | "INVALID_CMD";
+                        code: "INVALID_MODE" | "INVALID_TTY" | "INVALID_OUTPUT_FORMAT" | "TTY_REQUIRES_EXEC_MODE" | "INVALID_TERMINAL_SIZE" | "CMD_REQUIRES_EXEC_MODE" | "MISSING_CMD" | "CMD_TOO_LONG" | "INVALID_CMD";
                     };
                 };
             };
