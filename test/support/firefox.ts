@@ -53,7 +53,7 @@ interface PageGlobals {
 export type InPage = PageGlobals;
 
 /** Waits until the element matching `selector` has `text` in its text (a string or a /regexp/ source). */
-export async function waitForText(page: Page, selector: string, text: string, timeout = 10_000): Promise<void> {
+export async function waitForText(page: Page, selector: string, text: string, timeout = 20_000): Promise<void> {
   await page.waitForFunction(
     (sel: string, want: string) =>
       Array.from((globalThis as unknown as PageGlobals).document.querySelectorAll(sel)).some((el) =>
