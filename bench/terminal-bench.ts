@@ -149,20 +149,10 @@ async function throughput(t: TestApp, cuid: string): Promise<void> {
     execT: () => timed(['docker', 'exec', '-t', id, 'sh', '-c', cmd]),
     composeT: () => timed([...composeArgv, 'exec', '-T', 'app', 'sh', '-c', cmd]),
   };
-  const seconds = {
-    pty: [] as number[],
-    pipe: [] as number[],
-    binary: [] as number[],
-    execT: [] as number[],
-    composeT: [] as number[],
-  };
-  const cpu = {
-    pty: [] as number[],
-    pipe: [] as number[],
-    binary: [] as number[],
-    execT: [] as number[],
-    composeT: [] as number[],
-  };
+  type Side = keyof typeof sides;
+  const perSide = (): Record<Side, number[]> => ({ pty: [], pipe: [], binary: [], execT: [], composeT: [] });
+  const seconds = perSide();
+  const cpu = perSide();
   let mb = 0;
   let frames = 0;
   for (let round = 0; round < ROUNDS; round++) {

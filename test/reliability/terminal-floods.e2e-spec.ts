@@ -133,21 +133,28 @@ describe('reliability: terminal frame floods', () => {
     expect(rssBytes(pid()) - baseline).toBeLessThan(64 * MiB);
   }, 180_000);
 
-  it('keeps memory bounded for a client that stops reading output, and frees the session when it vanishes', async () => {
-    const ended = sessionsEnded(service);
-    const before = dockerProcesses();
-    const term = await TermClient.open(service.baseUrl, AUTH, `/ws/${cuid}?mode=exec&tty=false&cmd=yes`);
-    await term.until(() => term.frames.length > 0, 'first output');
-    term.ws.pause(); // stop reading: the server's socket buffer fills, its flow control pauses `yes`
-    const baseline = rssBytes(pid());
-    const sampler = sampleMax(() => rssBytes(pid()), 50);
-    await new Promise((r) => setTimeout(r, 5_000));
-    expect(sampler.max - baseline).toBeLessThan(64 * MiB);
-    term.ws.terminate(); // no close frame: the connection just drops
-    await until(() => sessionsEnded(service) > ended, 'the session to end');
-    await until(() => dockerProcesses() <= before, 'its docker processes to end');
-    expect(sampler.stop() - baseline).toBeLessThan(64 * MiB);
-  });
+  it.each(['json', 'binary'])(
+    'keeps memory bounded for a client that stops reading output (output=%s), and frees the session when it vanishes',
+    async (output) => {
+      const ended = sessionsEnded(service);
+      const before = dockerProcesses();
+      const term = await TermClient.open(
+        service.baseUrl,
+        AUTH,
+        `/ws/${cuid}?mode=exec&tty=false&output=${output}&cmd=yes`,
+      );
+      await term.until(() => term.frames.length > 0, 'first output');
+      term.ws.pause(); // stop reading: the server's socket buffer fills, its flow control pauses `yes`
+      const baseline = rssBytes(pid());
+      const sampler = sampleMax(() => rssBytes(pid()), 50);
+      await new Promise((r) => setTimeout(r, 5_000));
+      expect(sampler.max - baseline).toBeLessThan(64 * MiB);
+      term.ws.terminate(); // no close frame: the connection just drops
+      await until(() => sessionsEnded(service) > ended, 'the session to end');
+      await until(() => dockerProcesses() <= before, 'its docker processes to end');
+      expect(sampler.stop() - baseline).toBeLessThan(64 * MiB);
+    },
+  );
 });
 
 describe('reliability: terminal input over its cap', () => {

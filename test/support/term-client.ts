@@ -20,8 +20,12 @@ export class TermClient {
   private constructor(readonly ws: WebSocket) {
     TermClient.opened.add(this);
     ws.once('close', () => TermClient.opened.delete(this));
-    ws.on('message', (data) => {
-      const frame = JSON.parse((data as Buffer).toString()) as Frame;
+    ws.on('message', (data, isBinary) => {
+      const bytes = data as Buffer;
+      // A binary message (`output=binary`) is output: its stream byte, then raw bytes.
+      const frame: Frame = isBinary
+        ? { type: bytes[0] === 2 ? 'stderr' : 'stdout', data: bytes.subarray(1).toString('base64'), encoding: 'base64' }
+        : (JSON.parse(bytes.toString()) as Frame);
       const output = frame.type === 'stdout' || frame.type === 'stderr';
       if (output) this.outputFrames += 1;
       if (this.keepOutput || !output) this.frames.push(frame);
