@@ -20,7 +20,7 @@ import { cpus, loadavg } from 'node:os';
 import * as path from 'node:path';
 import WebSocket from 'ws';
 import { SessionRegistry } from '../src/terminal/session-registry';
-import { createContainer, SLEEPING_BOOT, writeBootPy } from '../test/support/containers';
+import { composeArgv, createContainer, SLEEPING_BOOT, writeBootPy } from '../test/support/containers';
 import { startApp, TestApp } from '../test/support/e2e-app';
 
 const BYTES = Number(process.env.BENCH_BYTES ?? 100_000_000);
@@ -130,24 +130,13 @@ const rows: Row[] = [];
 
 async function throughput(t: TestApp, cuid: string): Promise<void> {
   const cmd = `head -c ${BYTES} /dev/zero | base64`;
-  const dir = path.join(t.projectsDir, cuid);
-  const composeArgv = [
-    'docker',
-    'compose',
-    '-p',
-    cuid,
-    '-f',
-    path.join(dir, 'compose.yaml'),
-    '--project-directory',
-    dir,
-  ];
   const id = await containerIdOf(cuid);
   const sides = {
     pty: () => throughOneSocket(t, cuid, `?mode=exec&cmd=${encodeURIComponent(cmd)}`),
     pipe: () => throughOneSocket(t, cuid, `?mode=exec&tty=false&cmd=${encodeURIComponent(cmd)}`),
     binary: () => throughOneSocket(t, cuid, `?mode=exec&tty=false&output=binary&cmd=${encodeURIComponent(cmd)}`),
     execT: () => timed(['docker', 'exec', '-t', id, 'sh', '-c', cmd]),
-    composeT: () => timed([...composeArgv, 'exec', '-T', 'app', 'sh', '-c', cmd]),
+    composeT: () => timed(['docker', ...composeArgv(t.projectsDir, cuid), 'exec', '-T', 'app', 'sh', '-c', cmd]),
   };
   type Side = keyof typeof sides;
   const perSide = (): Record<Side, number[]> => ({ pty: [], pipe: [], binary: [], execT: [], composeT: [] });

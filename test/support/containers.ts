@@ -24,26 +24,17 @@ export function writeBootPy(t: TestApp, cuid: string, code: string): void {
 
 export const SLEEPING_BOOT = 'import time\nprint("booted", flush=True)\ntime.sleep(100000)\n';
 
+/** The `docker compose` argv that addresses a container's project, as an operator would type it. */
+export function composeArgv(projectsDir: string, cuid: string): string[] {
+  const dir = path.join(projectsDir, cuid);
+  return ['compose', '-p', cuid, '-f', path.join(dir, 'compose.yaml'), '--project-directory', dir];
+}
+
 /** Runs a command in the container through compose, as an operator would. */
 export async function execIn(t: TestApp, cuid: string, argv: string[]): Promise<string> {
-  const dir = path.join(t.projectsDir, cuid);
-  const { stdout } = await run(
-    'docker',
-    [
-      'compose',
-      '-p',
-      cuid,
-      '-f',
-      path.join(dir, 'compose.yaml'),
-      '--project-directory',
-      dir,
-      'exec',
-      '-T',
-      'app',
-      ...argv,
-    ],
-    { timeout: 60_000 },
-  );
+  const { stdout } = await run('docker', [...composeArgv(t.projectsDir, cuid), 'exec', '-T', 'app', ...argv], {
+    timeout: 60_000,
+  });
   return stdout;
 }
 
