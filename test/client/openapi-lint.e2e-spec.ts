@@ -111,7 +111,10 @@ describe('the served OpenAPI document', () => {
       'rows',
       'tail',
       'tty',
+      'output',
     ]);
+    const output = op.parameters.find((p: { name: string }) => p.name === 'output');
+    expect(output.schema).toMatchObject({ enum: ['json', 'binary'], default: 'json' });
     expect(op.responses['101'].content['application/json'].schema.$ref).toBe(
       '#/components/schemas/TerminalServerFrame',
     );
@@ -121,5 +124,6 @@ describe('the served OpenAPI document', () => {
     );
     expect(clientTypes).toEqual(['stdin', 'resize', 'signal', 'close']);
     expect(op.description).toContain('"type":"exit"');
+    expect(op.description).toContain('output=binary');
   });
 });
