@@ -57,6 +57,28 @@ describe('GET /containers/:cuid/logs (real app, real Docker engine)', () => {
     expect(last2.text.trim().split('\n')).toHaveLength(2);
   });
 
+  it('honours since as an age, Unix seconds or an ISO time, and refuses a time that does not exist', async () => {
+    const hour = await t.http().get(`/containers/${cuid}/logs?stream=stdout&since=1h`).expect(200);
+    expect(hour.text.startsWith('out-1\n')).toBe(true);
+    const future = Math.floor(Date.now() / 1000) + 3600;
+    expect((await t.http().get(`/containers/${cuid}/logs?since=${future}`).expect(200)).text).toBe('');
+    const iso = new Date(Date.now() + 3_600_000).toISOString();
+    expect(
+      (
+        await t
+          .http()
+          .get(`/containers/${cuid}/logs?since=${encodeURIComponent(iso)}`)
+          .expect(200)
+      ).text,
+    ).toBe('');
+    // Only lines from a moment ago: the first lines are older than that.
+    await new Promise((r) => setTimeout(r, 1_500));
+    const recent = await t.http().get(`/containers/${cuid}/logs?stream=stdout&since=1s`).expect(200);
+    expect(recent.text).not.toContain('out-1');
+    const bad = await t.http().get(`/containers/${cuid}/logs?since=2026-02-30`).expect(400);
+    expect(bad.body.code).toBe('INVALID_SINCE');
+  });
+
   it('sends SSE with stdout and stderr as separate event names when asked for text/event-stream', async () => {
     const sse = await openSse(t.baseUrl, `/containers/${cuid}/logs?tail=all`, t.authHeader);
     await sse.ended;

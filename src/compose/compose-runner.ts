@@ -1,5 +1,4 @@
 import { Injectable } from '@nestjs/common';
-import type { ChildProcess } from 'node:child_process';
 import { Observable, Subject } from 'rxjs';
 import { AppConfig } from '../common/config/app-config';
 import { ComposeError, TimeoutError, UnavailableError } from '../common/errors/app-error';
@@ -68,14 +67,9 @@ export class ComposeRunner {
     return this.processes.run(argv, { timeoutMs, env: this.env });
   }
 
-  /** Starts a long-running docker process (`events`, `logs --follow`, `attach`); the caller owns it. */
-  startLong(args: string[]): ChildProcess {
-    return this.processes.start([this.config.dockerBin, ...args], this.env);
-  }
-
-  /** A long-running docker process read line by line (`events`); the caller closes it. */
+  /** A long-running docker process read line by line (`events`, `stats`); the caller closes it. */
   streamLines(args: string[]): LineStream {
-    return lineStreamOf(this.startLong(args));
+    return lineStreamOf(this.processes.start([this.config.dockerBin, ...args], this.env));
   }
 
   /** A compose command not tied to one project (`version`, `ls`). */

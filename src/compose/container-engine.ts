@@ -7,6 +7,16 @@ export interface ExecSpec {
   tty: boolean;
 }
 
+/** What `GET /containers/{id}/logs` is asked for, in the engine's own terms. */
+export interface LogsRequest {
+  follow: boolean;
+  /** A line count or `all`. */
+  tail: string;
+  /** Unix seconds, with up to nine decimals (see `engineSince`). */
+  since?: string;
+  timestamps: boolean;
+}
+
 export interface StartedExec {
   id: string;
   stream: EngineStream;
@@ -41,6 +51,8 @@ export interface ContainerEngine {
   execExitCode(execId: string): Promise<number | null>;
   /** The container's output: the last `tail` lines, then live until it stops. */
   followLogs(containerId: string, tail: number): Promise<EngineStream>;
+  /** A container's output, stdout and stderr apart (merged into stdout for a tty container). */
+  logs(containerId: string, request: LogsRequest): Promise<EngineStream>;
   /** A connection to the main process's stdin (the container must have stdin_open). */
   attachStdin(containerId: string): Promise<EngineStream>;
   containerState(containerId: string): Promise<ContainerState>;

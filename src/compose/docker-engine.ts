@@ -2,7 +2,14 @@ import { Injectable } from '@nestjs/common';
 import * as http from 'node:http';
 import type { Duplex } from 'node:stream';
 import { AppError, ComposeError, StateError, UnavailableError } from '../common/errors/app-error';
-import type { ContainerEngine, ContainerState, ExecResult, ExecSpec, StartedExec } from './container-engine';
+import type {
+  ContainerEngine,
+  ContainerState,
+  ExecResult,
+  ExecSpec,
+  LogsRequest,
+  StartedExec,
+} from './container-engine';
 import { EngineDemuxer } from './engine-demuxer';
 import { engineSocketPath } from './engine-socket';
 import { EngineStream } from './engine-stream';
@@ -119,8 +126,20 @@ export class DockerEngine implements ContainerEngine {
   }
 
   async followLogs(containerId: string, tail: number): Promise<EngineStream> {
+    return this.logs(containerId, { follow: true, tail: String(tail), timestamps: false });
+  }
+
+  async logs(containerId: string, request: LogsRequest): Promise<EngineStream> {
     const tty = await this.hasTty(containerId);
-    const path = `/containers/${containerId}/logs?follow=1&stdout=1&stderr=1&tail=${tail}`;
+    const query = new URLSearchParams({
+      follow: request.follow ? '1' : '0',
+      stdout: '1',
+      stderr: '1',
+      tail: request.tail,
+      timestamps: request.timestamps ? '1' : '0',
+      ...(request.since !== undefined ? { since: request.since } : {}),
+    });
+    const path = `/containers/${containerId}/logs?${query.toString()}`;
     const res = await new Promise<http.IncomingMessage>((resolve, reject) => {
       const req = this.send('GET', path, null, resolve, false);
       req.on('error', (err) => reject(unreachable(err)));
