@@ -2,7 +2,7 @@ import type { ErrorBody } from '../common/errors/error-body';
 import { ValidationError } from '../common/errors/app-error';
 import { MAX_COLS, MAX_ROWS } from './terminal-query';
 import { SignalName, toSignalName } from './signals';
-import type { TextChunk } from './utf8-chunker';
+import type { OutputEncoding } from './utf8-chunker';
 import { CommonErrorCode } from '../common/errors/error-codes';
 import { TerminalErrorCode } from './terminal-errors';
 import type { ErrorCode } from '../common/errors/error-codes';
@@ -89,8 +89,11 @@ function signalName(frame: Record<string, unknown>): SignalName {
   return name;
 }
 
-/** The same text as JSON.stringify of the object, without walking an object for every chunk of output. */
-export const outputFrame = (stream: OutputStream, chunk: TextChunk): string =>
+/**
+ * The same text as JSON.stringify of the object, without walking an object for every chunk of output
+ * (text output is framed as bytes by JsonTextFrames; this is its reference and its base64 path).
+ */
+export const outputFrame = (stream: OutputStream, chunk: { data: string; encoding: OutputEncoding }): string =>
   `{"type":"${stream}","data":${JSON.stringify(chunk.data)},"encoding":"${chunk.encoding}"}`;
 
 export const exitFrame = (code: number): string => JSON.stringify({ type: 'exit', code });

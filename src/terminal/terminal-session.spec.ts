@@ -2,6 +2,7 @@ import { EventEmitter } from 'node:events';
 import { ComposeError } from '../common/errors/app-error';
 import type { OutputStream } from './frames';
 import type { ProcessInput, TerminalProcess } from './terminal-process';
+import { JsonTextFrames } from './json-text-frames';
 import { SessionSocket, TerminalSession } from './terminal-session';
 
 class FakeSocket extends EventEmitter implements SessionSocket {
@@ -131,6 +132,7 @@ function fixture(
     withStack: false,
     heartbeatMs: 60_000,
     maxQueuedInput: 4 * 1024 * 1024,
+    frames: new JsonTextFrames(),
     ...options,
   });
   session.start();

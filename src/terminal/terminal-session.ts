@@ -2,7 +2,8 @@ import { AppError, ComposeError, TimeoutError, ValidationError } from '../common
 import { toErrorBody } from '../common/errors/error-body';
 import { toAppError } from '../common/errors/to-app-error';
 import { FlowControl, HIGH_WATER_MARK, LOW_WATER_MARK } from './flow-control';
-import { ClientFrame, errorFrame, exitFrame, OutputStream, outputFrame, parseClientFrame } from './frames';
+import { ClientFrame, errorFrame, exitFrame, OutputStream, parseClientFrame } from './frames';
+import type { JsonTextFrames } from './json-text-frames';
 import { InputFlow } from './input-flow';
 import { OutputBatcher } from './output-batcher';
 import { SignalQueue } from './signal-queue';
@@ -42,6 +43,8 @@ export interface SessionOptions {
   onEnding?: () => void;
   /** `output=binary`: output as binary messages, a stream byte then the raw bytes. */
   binaryOutput?: boolean;
+  /** Encodes the JSON output frames (one per process: see JsonTextFrames). */
+  frames: JsonTextFrames;
 }
 
 export interface SessionSummary {
@@ -210,7 +213,7 @@ export class TerminalSession {
       return;
     }
     const text = this.chunkers[stream].push(chunk);
-    if (text) this.send(outputFrame(stream, text));
+    if (text) this.send(this.options.frames.frame(stream, text));
   }
 
   private exited(code: number | null): void {
@@ -221,7 +224,7 @@ export class TerminalSession {
     this.batcher.flush();
     for (const stream of ['stdout', 'stderr'] as const) {
       const rest = this.chunkers[stream].flush();
-      if (rest) this.send(outputFrame(stream, rest));
+      if (rest) this.send(this.options.frames.frame(stream, rest));
     }
     if (code !== null) this.send(exitFrame(code));
     else if (!this.ending) {
@@ -247,7 +250,8 @@ export class TerminalSession {
     this.send(errorFrame(toErrorBody(err, this.options.requestId, this.options.withStack)));
   }
 
-  private send(frame: string): void {
+  /** A text message (a Buffer too: the JSON frames' bytes). */
+  private send(frame: string | Buffer): void {
     this.transmit(frame, false);
   }
 

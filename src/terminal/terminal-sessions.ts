@@ -1,3 +1,4 @@
+import { JsonTextFrames } from './json-text-frames';
 import { Injectable, Logger } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { AuditLog } from '../audit/audit-log';
@@ -29,6 +30,7 @@ export class TerminalSessions {
     private readonly audit: AuditLog,
     private readonly context: RequestContext,
     private readonly config: AppConfig,
+    private readonly frames: JsonTextFrames,
   ) {}
 
   async open(ws: SessionSocket, accepted: AcceptedUpgrade, facts: UpgradeFacts): Promise<void> {
@@ -60,6 +62,7 @@ export class TerminalSessions {
         maxQueuedInput: this.config.terminalStdinMaxQueuedBytes,
         onEnding: () => reserved.ending(),
         binaryOutput: query.output === 'binary',
+        frames: this.frames,
       });
     } catch (err) {
       slot?.release();

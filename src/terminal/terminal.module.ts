@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { ContainersModule } from '../containers/containers.module';
 import { InContainer } from './in-container';
+import { JsonTextFrames } from './json-text-frames';
 import { ProcessFactory } from './process-factory';
 import { SessionRegistry } from './session-registry';
 import { TerminalSessions } from './terminal-sessions';
@@ -10,7 +11,15 @@ import { TerminalUpgradeRouter } from './terminal-upgrade-router';
 /** The `/ws/:cuid` terminal: shell, attach and exec sessions over a WebSocket. */
 @Module({
   imports: [ContainersModule],
-  providers: [InContainer, ProcessFactory, SessionRegistry, TerminalUpgrade, TerminalSessions, TerminalUpgradeRouter],
+  providers: [
+    InContainer,
+    JsonTextFrames,
+    ProcessFactory,
+    SessionRegistry,
+    TerminalUpgrade,
+    TerminalSessions,
+    TerminalUpgradeRouter,
+  ],
   exports: [TerminalUpgradeRouter, SessionRegistry],
 })
 export class TerminalModule {}

@@ -2,10 +2,8 @@ import { isUtf8 } from 'node:buffer';
 
 export type OutputEncoding = 'utf8' | 'base64';
 
-export interface TextChunk {
-  data: string;
-  encoding: OutputEncoding;
-}
+/** Output as a frame carries it: valid UTF-8 as its bytes (framed without decoding), anything else as base64. */
+export type TextChunk = { encoding: 'utf8'; bytes: Buffer } | { encoding: 'base64'; data: string };
 
 /**
  * Turns a byte stream into frame payloads: UTF-8 text when the bytes are valid UTF-8, base64 otherwise.
@@ -33,9 +31,7 @@ export class Utf8Chunker {
 
 function encode(bytes: Buffer): TextChunk | null {
   if (bytes.length === 0) return null;
-  return isUtf8(bytes)
-    ? { data: bytes.toString('utf8'), encoding: 'utf8' }
-    : { data: bytes.toString('base64'), encoding: 'base64' };
+  return isUtf8(bytes) ? { encoding: 'utf8', bytes } : { encoding: 'base64', data: bytes.toString('base64') };
 }
 
 /** How many trailing bytes form the start of a multibyte character that is not complete yet (0..3). */
