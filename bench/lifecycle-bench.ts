@@ -18,6 +18,7 @@ import { promisify } from 'node:util';
 import { PASS, TEST_IMAGE, USER } from '../test/support/e2e-app';
 import { removeProjects } from '../test/support/e2e-app';
 import { spawnService } from '../test/support/service-process';
+import { parseWrk, WrkResult } from './wrk';
 
 const run = promisify(execFile);
 const arg = (name: string, fallback: number): number => {
@@ -107,8 +108,10 @@ async function rawRound(composeText: string, root: string, i: number): Promise<n
     path.join(dir, 'compose.yaml'),
     composeText.replace(/source: "[^"]+"/, `source: "${path.join(dir, 'app')}"`),
   );
-  const compose = (...args: string[]) => () =>
-    run('docker', ['compose', '-p', name, '-f', path.join(dir, 'compose.yaml'), '--project-directory', dir, ...args]);
+  const compose =
+    (...args: string[]) =>
+    () =>
+      run('docker', ['compose', '-p', name, '-f', path.join(dir, 'compose.yaml'), '--project-directory', dir, ...args]);
   return [
     await timed(compose('create', '--no-build', '--pull', 'never')),
     await timed(compose('up', '-d', '--no-build', '--pull', 'never', '--remove-orphans')),
@@ -175,32 +178,6 @@ async function lifecycle(call: Call, projectsDir: string, logDir: string): Promi
   console.log(`service's own time beyond its CLI calls (median, from the audit log): ${ownTimes(logDir)}`);
 }
 
-interface WrkResult {
-  p50: number;
-  p99: number;
-  rps: number;
-  requests: number;
-  errors: string;
-}
-
-/** wrk's --latency figures, in ms. */
-function parseWrk(text: string): WrkResult {
-  const latency = (pct: string): number => {
-    const m = new RegExp(`^\\s*${pct}%\\s+([\\d.]+)(us|ms|s)`, 'm').exec(text);
-    if (!m) return NaN;
-    const v = Number(m[1]);
-    return m[2] === 'us' ? v / 1000 : m[2] === 's' ? v * 1000 : v;
-  };
-  const errors = [/Non-2xx or 3xx responses: (\d+)/, /Socket errors: (.*)/].flatMap((re) => re.exec(text)?.[0] ?? []);
-  return {
-    p50: latency('50'),
-    p99: latency('99'),
-    rps: Number(/Requests\/sec:\s+([\d.]+)/.exec(text)?.[1] ?? NaN),
-    requests: Number(/(\d+) requests in/.exec(text)?.[1] ?? NaN),
-    errors: errors.join('; '),
-  };
-}
-
 /** User + system CPU the process has used, in ms (from /proc: load-independent, unlike latency). */
 function cpuMs(pid: number): number {
   const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
@@ -251,7 +228,9 @@ async function listing(call: Call, baseUrl: string, authHeader: string, pid: num
   console.log(`| p50 | **${p50.toFixed(2)} ms** | ${ms(ls)} (${(ls / p50).toFixed(0)}× the p50) | ≤ 3 ms, ≥ 30× |`);
   console.log(`| p99 | ${median(rows.map((r) => r.p99)).toFixed(2)} ms | | |`);
   console.log(`| requests/s | **${median(rows.map((r) => r.rps)).toFixed(0)}** | | ≥ 5,000 |`);
-  console.log(`| service CPU per request (user+sys) | ${median(rows.map((r) => r.cpuUs)).toFixed(0)} µs | | ≤ 200 µs (5,000/s on one core) |`);
+  console.log(
+    `| service CPU per request (user+sys) | ${median(rows.map((r) => r.cpuUs)).toFixed(0)} µs | | ≤ 200 µs (5,000/s on one core) |`,
+  );
   console.log(
     `per round: ${rows.map((r) => `p50 ${r.p50.toFixed(2)} ms, ${r.rps.toFixed(0)} req/s, ls ${ms(r.lsMs)}`).join(' | ')}`,
   );
