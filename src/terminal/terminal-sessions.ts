@@ -1,4 +1,3 @@
-import { JsonTextFrames } from './json-text-frames';
 import { Injectable, Logger } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { AuditLog } from '../audit/audit-log';
@@ -15,6 +14,7 @@ import { SessionLimitError } from './terminal-errors';
 import { CLOSE_NORMAL, SessionSocket, TerminalSession } from './terminal-session';
 import type { AcceptedUpgrade } from './terminal-upgrade';
 import { CommonErrorCode } from '../common/errors/error-codes';
+import { JsonTextFrames } from './json-text-frames';
 
 const HEARTBEAT_MS = 15_000;
 const CLOSE_TRY_AGAIN_LATER = 1013;
