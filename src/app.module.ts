@@ -23,8 +23,6 @@ import { TerminalModule } from './terminal/terminal.module';
     CommonModule,
     AuditModule,
     AuthModule,
-    // Before every module whose interceptors shape answers: global interceptors nest in the order their
-    // modules are scanned, and idempotency must store and replay the final answer.
     IdempotencyModule,
     ComposeModule,
     NetworkModule,

@@ -1,7 +1,7 @@
 import { Global, Module } from '@nestjs/common';
-import { APP_INTERCEPTOR } from '@nestjs/core';
+import { APP_GUARD } from '@nestjs/core';
 import { AuditLog } from './audit-log';
-import { AuditActionInterceptor } from './audit-action.interceptor';
+import { AuditActionGuard } from './audit-action.guard';
 import { AuditQueryService } from './audit-query.service';
 import { AuditController } from './audit.controller';
 import { FatalAudit } from './fatal-audit';
@@ -13,14 +13,13 @@ import { RequestAuditMiddleware } from './request-audit.middleware';
   controllers: [AuditController],
   providers: [
     AuditLog,
-    AuditActionInterceptor,
-    // Registered here, the first module after CommonModule, so it stays the outermost global interceptor.
-    { provide: APP_INTERCEPTOR, useExisting: AuditActionInterceptor },
+    // Registered here, the first module after CommonModule, so it runs before every other module's guards.
+    { provide: APP_GUARD, useClass: AuditActionGuard },
     RequestAuditMiddleware,
     AuditQueryService,
     InFlightRequests,
     FatalAudit,
   ],
-  exports: [AuditLog, AuditActionInterceptor, RequestAuditMiddleware],
+  exports: [AuditLog, RequestAuditMiddleware],
 })
 export class AuditModule {}

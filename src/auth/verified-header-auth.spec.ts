@@ -3,6 +3,8 @@ import { HttpApp, startHttpApp } from '../../test/support/http-app';
 import { ContainersController } from '../containers/containers.controller';
 import { ContainersService } from '../containers/containers.service';
 import { CreateOrResume } from '../containers/create-or-resume';
+import { ContainerViews } from '../containers/container-views';
+import { ProjectStore } from '../containers/project-store';
 
 /** Auth with a header that passed before: it skips the strategy, never the throttle or a wrong password. */
 describe('a header that already passed (HTTP, no Docker)', () => {
@@ -15,6 +17,8 @@ describe('a header that already passed (HTTP, no Docker)', () => {
       [
         { provide: ContainersService, useValue: containers },
         { provide: CreateOrResume, useValue: {} },
+        ContainerViews,
+        { provide: ProjectStore, useValue: { get: () => undefined } },
       ],
       { env: { AUTH_MAX_FAILURES: '3' } },
     );

@@ -1,13 +1,13 @@
 import { Module } from '@nestjs/common';
-import { APP_INTERCEPTOR } from '@nestjs/core';
 import { ContainersModule } from '../containers/containers.module';
+import { HealthModule } from '../health/health.module';
 import { AuditStamps } from './audit-stamps';
 import { ClusterCreate } from './cluster-create';
 import { ClusterEvents } from './cluster-events';
 import { ClusterListing } from './cluster-listing';
 import { ClusterRouter } from './cluster-router';
 import { LocalNode } from './local-node';
-import { NodeAnswerInterceptor } from './node-answer.interceptor';
+import { NodeAnswers } from './node-answers';
 import { NodeDirectory } from './node-directory';
 import { NodesController } from './nodes.controller';
 import { OwnerCache } from './owner-cache';
@@ -23,7 +23,7 @@ import { UpgradeProxy } from './upgrade-proxy';
  * containers, plus this routing layer in front of the same controllers. Inert when the mode is off.
  */
 @Module({
-  imports: [ContainersModule],
+  imports: [ContainersModule, HealthModule],
   controllers: [NodesController],
   providers: [
     SelfNode,
@@ -40,7 +40,7 @@ import { UpgradeProxy } from './upgrade-proxy';
     ClusterRouter,
     UpgradeProxy,
     AuditStamps,
-    { provide: APP_INTERCEPTOR, useClass: NodeAnswerInterceptor },
+    NodeAnswers,
   ],
   exports: [ClusterRouter, UpgradeProxy],
 })

@@ -4,6 +4,8 @@ import { startHttpApp, type HttpApp } from '../../test/support/http-app';
 import { ContainersController } from './containers.controller';
 import { ContainersService } from './containers.service';
 import { CreateOrResume } from './create-or-resume';
+import { ContainerViews } from './container-views';
+import { ProjectStore } from './project-store';
 
 /** The HTTP tier: routes, DTO codes, the Express chain and the error filter, with no engine behind. */
 describe('ContainersController over HTTP (no Docker)', () => {
@@ -17,6 +19,8 @@ describe('ContainersController over HTTP (no Docker)', () => {
       [
         { provide: ContainersService, useValue: containers },
         { provide: CreateOrResume, useValue: creator },
+        ContainerViews,
+        { provide: ProjectStore, useValue: { get: () => undefined } },
       ],
       { env: { JSON_BODY_LIMIT_BYTES: '1024' } },
     );

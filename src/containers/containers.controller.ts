@@ -1,11 +1,13 @@
-import { Body, Controller, Delete, Get, Headers, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
+import { Body, Controller, Delete, Get, Headers, HttpCode, Param, Patch, Post, Query, Res } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { Response } from 'express';
 import { Audit } from '../audit/audit.decorator';
 import { ApiErrors } from '../common/http/api-errors.decorator';
 import { Idempotent, Reserved } from '../idempotency/idempotent.decorator';
 import type { Container } from './container.types';
 import { ContainersService, UpdateResult } from './containers.service';
+import { ContainerViews } from './container-views';
 import { CreateOrResume } from './create-or-resume';
 import { CreateContainerDto } from './dto/create-container.dto';
 import { ListQueryDto } from './dto/list-query.dto';
@@ -13,7 +15,6 @@ import { PortsDto } from './dto/port.dto';
 import { UpdateContainerDto } from './dto/update-container.dto';
 import { ApiIfMatch, ETAG_HEADER } from './dto/version-headers';
 import { ContainerDto, ContainerPageDto, ContainerStatusDto, DeletedDto, UpdateResultDto } from './dto/responses.dto';
-import type { Page } from './container-page';
 import { ComposeErrorCode } from '../compose/compose.errors';
 import { ContainersErrorCode } from './containers.errors';
 import { CommonErrorCode } from '../common/errors/error-codes';
@@ -47,6 +48,7 @@ export class ContainersController {
   constructor(
     private readonly containers: ContainersService,
     private readonly creator: CreateOrResume,
+    private readonly views: ContainerViews,
   ) {}
 
   @Post()
@@ -65,8 +67,12 @@ export class ContainersController {
     500: [ComposeErrorCode.COMPOSE_FAILED, ContainersErrorCode.PROJECT_WRITE_FAILED],
     503: ComposeErrorCode.DOCKER_UNAVAILABLE,
   })
-  create(@Body() dto: CreateContainerDto, @Reserved() cuid?: string): Promise<Container> {
-    return this.creator.create(dto, cuid);
+  async create(
+    @Body() dto: CreateContainerDto,
+    @Res({ passthrough: true }) res: Response,
+    @Reserved() cuid?: string,
+  ): Promise<Container> {
+    return this.views.one(res, await this.creator.create(dto, cuid));
   }
 
   @Get()
@@ -86,8 +92,8 @@ export class ContainersController {
     ],
     503: ComposeErrorCode.DOCKER_UNAVAILABLE,
   })
-  list(@Query() query: ListQueryDto): Promise<Page> {
-    return this.containers.list(query);
+  async list(@Query() query: ListQueryDto, @Res({ passthrough: true }) res: Response): Promise<string> {
+    return this.views.page(res, await this.containers.list(query));
   }
 
   @Get(':cuid')
@@ -95,8 +101,8 @@ export class ContainersController {
   @ApiOperation({ operationId: 'getContainer', summary: 'One container: its spec and live status' })
   @ApiOkResponse({ type: ContainerDto, headers: ETAG_HEADER })
   @ApiErrors({ 404: ContainersErrorCode.CONTAINER_NOT_FOUND, 503: ComposeErrorCode.DOCKER_UNAVAILABLE })
-  get(@Param('cuid') cuid: string): Promise<Container> {
-    return this.containers.get(cuid);
+  async get(@Param('cuid') cuid: string, @Res({ passthrough: true }) res: Response): Promise<Container> {
+    return this.views.one(res, await this.containers.get(cuid));
   }
 
   @Get(':cuid/status')
@@ -107,8 +113,8 @@ export class ContainersController {
   })
   @ApiOkResponse({ type: ContainerStatusDto })
   @ApiErrors({ 404: ContainersErrorCode.CONTAINER_NOT_FOUND, 503: ComposeErrorCode.DOCKER_UNAVAILABLE })
-  status(@Param('cuid') cuid: string): Promise<unknown> {
-    return this.containers.status(cuid);
+  async status(@Param('cuid') cuid: string): Promise<unknown> {
+    return this.views.about(cuid, await this.containers.status(cuid));
   }
 
   @Patch(':cuid')
@@ -127,12 +133,13 @@ export class ContainersController {
     412: ContainersErrorCode.PRECONDITION_FAILED,
     500: ComposeErrorCode.COMPOSE_FAILED,
   })
-  update(
+  async update(
     @Param('cuid') cuid: string,
     @Body() dto: UpdateContainerDto,
+    @Res({ passthrough: true }) res: Response,
     @Headers('if-match') ifMatch?: string,
   ): Promise<UpdateResult> {
-    return this.containers.update(cuid, dto, ifMatch);
+    return this.views.one(res, await this.containers.update(cuid, dto, ifMatch));
   }
 
   @Patch(':cuid/ports')
@@ -154,16 +161,14 @@ export class ContainersController {
     409: [ContainersErrorCode.PORT_CONFLICT, ContainersErrorCode.PORT_BIND_FAILED],
     412: ContainersErrorCode.PRECONDITION_FAILED,
   })
-  updatePorts(
+  async updatePorts(
     @Param('cuid') cuid: string,
     @Body() dto: PortsDto,
+    @Res({ passthrough: true }) res: Response,
     @Headers('if-match') ifMatch?: string,
   ): Promise<UpdateResult> {
-    return this.containers.updatePorts(
-      cuid,
-      dto.ports.map((p) => ({ ...p, protocol: p.protocol ?? 'tcp' })),
-      ifMatch,
-    );
+    const ports = dto.ports.map((p) => ({ ...p, protocol: p.protocol ?? 'tcp' }));
+    return this.views.one(res, await this.containers.updatePorts(cuid, ports, ifMatch));
   }
 
   @Delete(':cuid')
@@ -176,7 +181,7 @@ export class ContainersController {
     404: ContainersErrorCode.CONTAINER_NOT_FOUND,
     500: [ComposeErrorCode.COMPOSE_FAILED, ContainersErrorCode.PROJECT_DELETE_FAILED],
   })
-  remove(@Param('cuid') cuid: string): Promise<{ cuid: string; deleted: true }> {
-    return this.containers.remove(cuid);
+  async remove(@Param('cuid') cuid: string): Promise<{ cuid: string; deleted: true }> {
+    return this.views.about(cuid, await this.containers.remove(cuid));
   }
 }

@@ -1,7 +1,6 @@
 import { Module } from '@nestjs/common';
-import { APP_INTERCEPTOR } from '@nestjs/core';
-import { ContainerEtagInterceptor } from './container-etag.interceptor';
 import { ContainerLocks } from './container-locks';
+import { ContainerViews } from './container-views';
 import { ContainersBootstrap } from './containers.bootstrap';
 import { ContainersController } from './containers.controller';
 import { ContainersService } from './containers.service';
@@ -33,8 +32,8 @@ import { TreeMeter } from './tree-meter';
     AppUsage,
     TreeMeter,
     CreateOrResume,
-    { provide: APP_INTERCEPTOR, useClass: ContainerEtagInterceptor },
+    ContainerViews,
   ],
-  exports: [ContainersService, ContainerLocks, LifecycleService, ProjectStore, StateCache],
+  exports: [ContainersService, ContainerLocks, ContainerViews, LifecycleService, ProjectStore, StateCache],
 })
 export class ContainersModule {}

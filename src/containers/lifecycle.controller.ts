@@ -1,5 +1,6 @@
-import { Body, Controller, HttpCode, Param, Post, Query } from '@nestjs/common';
+import { Body, Controller, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { Response } from 'express';
 import { Audit } from '../audit/audit.decorator';
 import { ApiErrors } from '../common/http/api-errors.decorator';
 import { Idempotent } from '../idempotency/idempotent.decorator';
@@ -7,6 +8,7 @@ import type { Container } from './container.types';
 import { StopQueryDto } from './dto/list-query.dto';
 import { ContainerDto } from './dto/responses.dto';
 import { ETAG_HEADER } from './dto/version-headers';
+import { ContainerViews } from './container-views';
 import { LifecycleService } from './lifecycle.service';
 import { CommonErrorCode } from '../common/errors/error-codes';
 import { ComposeErrorCode } from '../compose/compose.errors';
@@ -23,7 +25,10 @@ const COMMON = {
 @ApiTags('lifecycle')
 @Controller('containers/:cuid')
 export class LifecycleController {
-  constructor(private readonly lifecycle: LifecycleService) {}
+  constructor(
+    private readonly lifecycle: LifecycleService,
+    private readonly views: ContainerViews,
+  ) {}
 
   @Post('start')
   @HttpCode(200)
@@ -39,8 +44,8 @@ export class LifecycleController {
     409: ContainersErrorCode.PORT_BIND_FAILED,
     422: [ContainersErrorCode.BOOT_SCRIPT_MISSING, ContainersErrorCode.CONTAINER_PAUSED],
   })
-  start(@Param('cuid') cuid: string): Promise<Container> {
-    return this.lifecycle.run(cuid, 'start');
+  async start(@Param('cuid') cuid: string, @Res({ passthrough: true }) res: Response): Promise<Container> {
+    return this.views.one(res, await this.lifecycle.run(cuid, 'start'));
   }
 
   @Post('stop')
@@ -53,8 +58,13 @@ export class LifecycleController {
   @ApiOkResponse({ type: ContainerDto, headers: ETAG_HEADER })
   @Idempotent()
   @ApiErrors({ ...COMMON, 400: TIMEOUT_ERRORS })
-  stop(@Param('cuid') cuid: string, @Query() query: StopQueryDto, @Body() body: StopQueryDto): Promise<Container> {
-    return this.lifecycle.run(cuid, 'stop', body?.timeout ?? query.timeout);
+  async stop(
+    @Param('cuid') cuid: string,
+    @Query() query: StopQueryDto,
+    @Body() body: StopQueryDto,
+    @Res({ passthrough: true }) res: Response,
+  ): Promise<Container> {
+    return this.views.one(res, await this.lifecycle.run(cuid, 'stop', body?.timeout ?? query.timeout));
   }
 
   @Post('restart')
@@ -69,8 +79,13 @@ export class LifecycleController {
     409: ContainersErrorCode.PORT_BIND_FAILED,
     422: [ContainersErrorCode.BOOT_SCRIPT_MISSING, ContainersErrorCode.CONTAINER_PAUSED],
   })
-  restart(@Param('cuid') cuid: string, @Query() query: StopQueryDto, @Body() body: StopQueryDto): Promise<Container> {
-    return this.lifecycle.run(cuid, 'restart', body?.timeout ?? query.timeout);
+  async restart(
+    @Param('cuid') cuid: string,
+    @Query() query: StopQueryDto,
+    @Body() body: StopQueryDto,
+    @Res({ passthrough: true }) res: Response,
+  ): Promise<Container> {
+    return this.views.one(res, await this.lifecycle.run(cuid, 'restart', body?.timeout ?? query.timeout));
   }
 
   @Post('pause')
@@ -80,8 +95,8 @@ export class LifecycleController {
   @ApiOkResponse({ type: ContainerDto, headers: ETAG_HEADER })
   @Idempotent()
   @ApiErrors({ ...COMMON, 422: CommonErrorCode.CONTAINER_NOT_RUNNING })
-  pause(@Param('cuid') cuid: string): Promise<Container> {
-    return this.lifecycle.run(cuid, 'pause');
+  async pause(@Param('cuid') cuid: string, @Res({ passthrough: true }) res: Response): Promise<Container> {
+    return this.views.one(res, await this.lifecycle.run(cuid, 'pause'));
   }
 
   @Post('unpause')
@@ -91,7 +106,7 @@ export class LifecycleController {
   @ApiOkResponse({ type: ContainerDto, headers: ETAG_HEADER })
   @Idempotent()
   @ApiErrors({ ...COMMON, 422: ContainersErrorCode.CONTAINER_NOT_PAUSED })
-  unpause(@Param('cuid') cuid: string): Promise<Container> {
-    return this.lifecycle.run(cuid, 'unpause');
+  async unpause(@Param('cuid') cuid: string, @Res({ passthrough: true }) res: Response): Promise<Container> {
+    return this.views.one(res, await this.lifecycle.run(cuid, 'unpause'));
   }
 }

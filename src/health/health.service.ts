@@ -12,24 +12,34 @@ export interface Health {
   uptime_s: number;
 }
 
-/** Asks the CLI and the engine for their versions, bounded so /healthz answers within 5 s. */
+/**
+ * Asks the CLI and the engine for their versions, bounded so /healthz answers within 5 s. Other
+ * modules may add a section of their own (the cluster's membership).
+ */
 @Injectable()
 export class HealthService {
   private readonly startedAt = Date.now();
+  private readonly sections = new Map<string, () => unknown>();
 
   constructor(private readonly compose: ComposeRunner) {}
+
+  addSection(name: string, read: () => unknown): void {
+    this.sections.set(name, read);
+  }
 
   async check(): Promise<Health> {
     const [composeVersion, dockerVersion] = await Promise.all([
       this.probe(['version', '--short'], (args, o) => this.compose.runGlobal(args, o)),
       this.probe(['version', '--format', '{{.Server.Version}}'], (args, o) => this.compose.runDocker(args, o)),
     ]);
-    return {
+    const health: Health & Record<string, unknown> = {
       status: 'ok',
       compose_version: composeVersion,
       docker_version: dockerVersion,
       uptime_s: Math.floor((Date.now() - this.startedAt) / 1000),
     };
+    for (const [name, read] of this.sections) health[name] = read();
+    return health;
   }
 
   private async probe(

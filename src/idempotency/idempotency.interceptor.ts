@@ -4,14 +4,13 @@ import { Reflector } from '@nestjs/core';
 import type { Request, Response } from 'express';
 import { from, lastValueFrom, Observable } from 'rxjs';
 import { IDEMPOTENCY_KEY_HEADER, idempotencyKeyOf } from './idempotency-key';
-import { IDEMPOTENT, IdempotentOptions } from './idempotent.decorator';
+import { IDEMPOTENT, type IdempotentOptions } from './idempotent-options';
 import { IdempotentRequests } from './idempotent-requests';
 
 /**
- * Applies the Idempotency-Key protocol to routes marked @Idempotent() that carry the header.
- * It must be the outermost interceptor that shapes answers (see app.module.ts), so what it stores and
- * replays is the final answer. The route is subscribed to here, not only through Nest's chain, so a
- * client that disconnects mid-request cannot stop its answer from being recorded.
+ * Applies the Idempotency-Key protocol to a route marked @Idempotent() when the request carries the
+ * header. The route is subscribed to here, not only through Nest's chain, so a client that
+ * disconnects mid-request cannot stop its answer from being recorded.
  */
 @Injectable()
 export class IdempotencyInterceptor implements NestInterceptor {

@@ -1,26 +1,22 @@
-import { applyDecorators, createParamDecorator, ExecutionContext, SetMetadata } from '@nestjs/common';
+import { applyDecorators, createParamDecorator, ExecutionContext, SetMetadata, UseInterceptors } from '@nestjs/common';
 import { ApiHeader } from '@nestjs/swagger';
 import type { Request } from 'express';
 import { ApiErrorCodes, codeList, describeCodes } from '../common/http/api-errors.decorator';
 import { ErrorBodyDto } from '../common/http/error-body.dto';
 import { IdempotencyErrorCode } from './idempotency.errors';
-
-export const IDEMPOTENT = 'idempotency:options';
-
-export interface IdempotentOptions {
-  /** The body is a raw stream (upload-zip): it is digested while the route reads it, never buffered. */
-  streamedBody?: boolean;
-  /** Makes an id for the first run to use (e.g. a create's cuid), recorded with the key before the route runs. */
-  reserve?: () => string;
-}
+import { IdempotencyInterceptor } from './idempotency.interceptor';
+import { IDEMPOTENT, reservedOf, type IdempotentOptions } from './idempotent-options';
 
 /**
  * Marks a route as honouring `Idempotency-Key`, and documents the header and its answers in OpenAPI.
  * Place it above the route's @ApiErrors: it adds its codes to the statuses already documented.
+ * The interceptor is the route's only one, and answers are final when the handler returns them
+ * (ContainerViews), so what it stores and replays is exactly what the first request answered.
  */
 export function Idempotent(options: IdempotentOptions = {}): MethodDecorator {
   return applyDecorators(
     SetMetadata(IDEMPOTENT, options),
+    UseInterceptors(IdempotencyInterceptor),
     ApiHeader({
       name: 'Idempotency-Key',
       required: false,
@@ -59,14 +55,7 @@ function addErrorCodes(codes: ApiErrorCodes): MethodDecorator {
   };
 }
 
-const RESERVED = Symbol('idempotency:reserved');
-
-export function setReserved(req: Request, id: string | null): void {
-  (req as Request & { [RESERVED]?: string | null })[RESERVED] = id;
-}
-
 /** The id the request's Idempotency-Key reserved (see IdempotentOptions.reserve); undefined without a key. */
 export const Reserved = createParamDecorator(
-  (_data: unknown, ctx: ExecutionContext): string | undefined =>
-    (ctx.switchToHttp().getRequest<Request>() as Request & { [RESERVED]?: string | null })[RESERVED] ?? undefined,
+  (_data: unknown, ctx: ExecutionContext): string | undefined => reservedOf(ctx.switchToHttp().getRequest<Request>()),
 );

@@ -32,7 +32,7 @@ function noEngine(real: Type): object {
 
 /**
  * A small Nest app for controller specs, in the style of immich's controllerSetup: the real common,
- * audit and auth modules and the real Express chain (useHttpPipeline), the given controllers with
+ * audit, auth and idempotency modules and the real Express chain (useHttpPipeline), the given controllers with
  * their services given as fakes, and ProcessRunner/ComposeRunner replaced by a stub that throws.
  * Runs without Docker, in well under a second per app.
  */
@@ -57,11 +57,12 @@ export async function startHttpApp(
   const { AuditModule } = await import('../../src/audit/audit.module');
   const { AuthModule } = await import('../../src/auth/auth.module');
   const { ComposeModule } = await import('../../src/compose/compose.module');
+  const { IdempotencyModule } = await import('../../src/idempotency/idempotency.module');
   const { ComposeRunner } = await import('../../src/compose/compose-runner');
   const { ProcessRunner } = await import('../../src/compose/process-runner');
   const { useHttpPipeline } = await import('../../src/configure-app');
   const moduleRef = await Test.createTestingModule({
-    imports: [CommonModule, AuditModule, AuthModule, ComposeModule, ...(options.imports ?? [])],
+    imports: [CommonModule, AuditModule, AuthModule, IdempotencyModule, ComposeModule, ...(options.imports ?? [])],
     controllers,
     providers,
   })
