@@ -92,8 +92,8 @@ export class ContainersController {
     ],
     503: ComposeErrorCode.DOCKER_UNAVAILABLE,
   })
-  async list(@Query() query: ListQueryDto, @Res({ passthrough: true }) res: Response): Promise<string> {
-    return this.views.page(res, await this.containers.list(query));
+  async list(@Query() query: ListQueryDto, @Res() res: Response): Promise<void> {
+    await this.views.sendPage(res, await this.containers.list(query));
   }
 
   @Get(':cuid')
