@@ -7,7 +7,9 @@ import { ClusterRouter } from './cluster/cluster-router';
 import { UpgradeProxy } from './cluster/upgrade-proxy';
 import { AppConfig } from './common/config/app-config';
 import { refuseForeignOrigins } from './common/http/foreign-origin';
+import { HttpMetricsMiddleware } from './metrics/http-metrics.middleware';
 import { jsonBody } from './common/http/json-body';
+import { middlewareChain } from './common/http/middleware-chain';
 import { ContainerAccessFilter } from './network/container-access-filter';
 import { buildOpenApiDocument } from './openapi/openapi-document';
 import { TerminalUpgradeRouter } from './terminal/terminal-upgrade-router';
@@ -28,9 +30,10 @@ export function configureApp(app: NestExpressApplication): void {
 }
 
 /**
- * The Express chain every HTTP request passes before a route: request id and audit line, auth,
- * the Origin check, the cluster's routing (inert on a single host), then the JSON body. Apart from configureApp so the Docker-free controller specs
- * (test/support/http-app.ts) run the same chain.
+ * The Express chain every HTTP request passes before a route, as one Express layer: request id and
+ * audit line, auth, the Origin check, the cluster's routing (inert on a single host), the JSON body,
+ * then the request metrics (a request refused before them is not counted, as always). Apart from
+ * configureApp so the Docker-free controller specs (test/support/http-app.ts) run the same chain.
  */
 export function useHttpPipeline(app: NestExpressApplication): void {
   const config = app.get(AppConfig);
@@ -39,18 +42,24 @@ export function useHttpPipeline(app: NestExpressApplication): void {
   app.disable('x-powered-by');
   // Answers carry live state; hashing every body for an ETag costs time and no client revalidates.
   app.set('etag', false);
-  app.use((req: Request, res: Response, next: NextFunction) => requestAudit.use(req, res, next));
-  app.use((req: Request, res: Response, next: NextFunction) => auth.use(req, res, next));
-  app.use(refuseForeignOrigins(config.allowedOrigins));
-  const cluster = clusterRouterOf(app);
-  if (cluster) app.use((req: Request, res: Response, next: NextFunction) => cluster.use(req, res, next));
-  app.use(jsonBody(config.jsonBodyLimitBytes));
+  const cluster = optionalProvider(app, ClusterRouter);
+  const metrics = optionalProvider(app, HttpMetricsMiddleware);
+  app.use(
+    middlewareChain([
+      (req: Request, res: Response, next: NextFunction) => requestAudit.use(req, res, next),
+      (req: Request, res: Response, next: NextFunction) => auth.use(req, res, next),
+      refuseForeignOrigins(config.allowedOrigins),
+      ...(cluster ? [(req: Request, res: Response, next: NextFunction) => cluster.use(req, res, next)] : []),
+      jsonBody(config.jsonBodyLimitBytes),
+      ...(metrics ? [(req: Request, res: Response, next: NextFunction) => metrics.use(req, res, next)] : []),
+    ]),
+  );
 }
 
-/** The Docker-free controller specs boot without the cluster module (it needs the containers feature). */
-function clusterRouterOf(app: NestExpressApplication): ClusterRouter | null {
+/** The Docker-free controller specs boot without the cluster and metrics modules (they need the containers feature). */
+function optionalProvider<T>(app: NestExpressApplication, type: new (...args: never[]) => T): T | null {
   try {
-    return app.get(ClusterRouter);
+    return app.get(type);
   } catch {
     return null;
   }

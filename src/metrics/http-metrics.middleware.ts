@@ -4,9 +4,20 @@ import { Metrics } from './metrics';
 
 const UPLOAD_ROUTE = /\/upload-zip$/;
 
+interface RequestSeries {
+  count: { inc(): void };
+  duration: { observe(seconds: number): void };
+}
+
 /** Counts every HTTP request by its route template (never the raw path) once its response is over. */
 @Injectable()
 export class HttpMetricsMiddleware implements NestMiddleware {
+  /**
+   * The labelled series, by method, route template and status: bounded (templates, not paths), and
+   * looked up once each instead of hashing the label set on every request.
+   */
+  private readonly series = new Map<string, RequestSeries>();
+
   constructor(private readonly metrics: Metrics) {}
 
   use(req: Request, res: Response, next: NextFunction): void {
@@ -14,12 +25,23 @@ export class HttpMetricsMiddleware implements NestMiddleware {
     const readBefore = req.socket.bytesRead;
     res.once('close', () => {
       const route = routeOf(req);
-      const labels = { method: req.method, route, status: String(res.writableFinished ? res.statusCode : 499) };
-      this.metrics.httpRequests.inc(labels);
-      this.metrics.httpDuration.observe(labels, (performance.now() - started) / 1000);
+      const series = this.seriesOf(req.method, route, res.writableFinished ? res.statusCode : 499);
+      series.count.inc();
+      series.duration.observe((performance.now() - started) / 1000);
       if (UPLOAD_ROUTE.test(route)) this.metrics.uploadBytes.inc(Math.max(0, req.socket.bytesRead - readBefore));
     });
     next();
+  }
+
+  private seriesOf(method: string, route: string, status: number): RequestSeries {
+    const key = `${method} ${route} ${status}`;
+    let series = this.series.get(key);
+    if (!series) {
+      const labels = { method, route, status: String(status) };
+      series = { count: this.metrics.httpRequests.labels(labels), duration: this.metrics.httpDuration.labels(labels) };
+      this.series.set(key, series);
+    }
+    return series;
   }
 }
 
