@@ -50,17 +50,13 @@ export class RequestAuditMiddleware implements NestMiddleware {
       ...(state.idempotencyReplayed ? { idempotency_replayed: true } : {}),
     });
     this.inFlight.add(state, () => entry(500, { error: 'io_error', code: AuditErrorCode.PROCESS_CRASHED }));
-    let written = false;
-    const writeOnce = (): void => {
-      if (written) return;
-      written = true;
+    // 'close' follows 'finish' on every response, and also comes alone when the client goes away.
+    res.once('close', () => {
       this.inFlight.delete(state);
       this.audit.write(
         entry(res.writableFinished ? res.statusCode : 499, { error: state.errorId, code: state.errorCode }),
       );
-    };
-    res.once('finish', writeOnce);
-    res.once('close', writeOnce);
+    });
     this.context.run(state, next);
   }
 }

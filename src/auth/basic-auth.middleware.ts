@@ -1,7 +1,7 @@
 import { Injectable, NestMiddleware } from '@nestjs/common';
 import type { NextFunction, Request, Response } from 'express';
 import { stateOf } from '../common/http/request-state';
-import { AuthFailure, BasicAuthenticator } from './basic-authenticator';
+import { BasicAuthenticator } from './basic-authenticator';
 
 /**
  * Basic auth for every HTTP request, mounted on express before any body parser, route or 404, so
@@ -14,17 +14,10 @@ export class BasicAuthMiddleware implements NestMiddleware {
   constructor(private readonly authenticator: BasicAuthenticator) {}
 
   use(req: Request, _res: Response, next: NextFunction): void {
-    this.authenticator.authenticate(req).then(
-      (user) => {
-        const state = stateOf(req);
-        if (state) state.user = user;
-        next();
-      },
-      (failure: AuthFailure) => {
-        const state = stateOf(req);
-        if (state) state.user = failure.attemptedUser ?? undefined;
-        next(failure.error);
-      },
-    );
+    this.authenticator.authenticateThen(req, (failure, user) => {
+      const state = stateOf(req);
+      if (state) state.user = failure ? (failure.attemptedUser ?? undefined) : user;
+      next(failure?.error);
+    });
   }
 }

@@ -43,47 +43,48 @@ export class BasicAuthenticator {
 
   /** Resolves with the user name, or rejects with an AuthFailure. */
   authenticate(req: IncomingMessage): Promise<string> {
+    return new Promise((resolve, reject) => {
+      this.authenticateThen(req, (failure, user) => (failure ? reject(failure) : resolve(user)));
+    });
+  }
+
+  /**
+   * The same check, calling `done` at once when it can (a refusal, or a header that passed before:
+   * nearly every request of a keep-alive client) and after the strategy otherwise. The HTTP chain
+   * uses this form: a promise per request is a microtask and a context switch on the hottest path.
+   */
+  authenticateThen(req: IncomingMessage, done: (failure: AuthFailure | null, user: string) => void): void {
     const attemptedUser = attemptedUserOf(req);
     if (attemptedUser === null) {
-      return Promise.reject(
-        new AuthFailure(new AuthError(CommonErrorCode.AUTH_REQUIRED, 'Basic authentication required'), null),
-      );
+      const error = new AuthError(CommonErrorCode.AUTH_REQUIRED, 'Basic authentication required');
+      return done(new AuthFailure(error, null), '');
     }
     const address = this.clientAddress.of(req);
     const retryAfter = this.throttle.retryAfterS(address, attemptedUser);
-    if (retryAfter > 0) {
-      return Promise.reject(new AuthFailure(new RateLimitedError(retryAfter), attemptedUser));
-    }
+    if (retryAfter > 0) return done(new AuthFailure(new RateLimitedError(retryAfter), attemptedUser), '');
     // The very header that passed before passes again without the strategy (the throttle above still
     // applies); a header never seen to pass takes the full check.
     const header = req.headers.authorization ?? '';
     const known = this.verified.userOf(header);
     if (known !== null) {
       this.throttle.recordSuccess(address, attemptedUser);
-      return Promise.resolve(known);
+      return done(null, known);
     }
-    return new Promise<string>((resolve, reject) => {
-      const middleware = this.passport.authenticate(
-        'basic',
-        { session: false },
-        (err: unknown, user: string | false | undefined) => {
-          if (!err && typeof user === 'string') {
-            this.throttle.recordSuccess(address, attemptedUser);
-            this.verified.add(header, user);
-            resolve(user);
-            return;
-          }
-          this.throttle.recordFailure(address, attemptedUser);
-          reject(
-            new AuthFailure(
-              new AuthError(CommonErrorCode.INVALID_CREDENTIALS, 'Invalid username or password'),
-              attemptedUser,
-            ),
-          );
-        },
-      ) as (req: unknown, res: unknown, next: unknown) => void;
-      middleware(req, {}, () => undefined);
-    });
+    const middleware = this.passport.authenticate(
+      'basic',
+      { session: false },
+      (err: unknown, user: string | false | undefined) => {
+        if (!err && typeof user === 'string') {
+          this.throttle.recordSuccess(address, attemptedUser);
+          this.verified.add(header, user);
+          return done(null, user);
+        }
+        this.throttle.recordFailure(address, attemptedUser);
+        const error = new AuthError(CommonErrorCode.INVALID_CREDENTIALS, 'Invalid username or password');
+        done(new AuthFailure(error, attemptedUser), '');
+      },
+    ) as (req: unknown, res: unknown, next: unknown) => void;
+    middleware(req, {}, () => undefined);
   }
 }
 

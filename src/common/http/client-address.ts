@@ -15,13 +15,15 @@ export class ClientAddress {
   private readonly trusted;
   /** Asked by the audit line and by auth for every request: worked out once per request. */
   private readonly known = new WeakMap<IncomingMessage, string>();
+  /** A peer that is no trusted proxy is the client of every request on its connection. */
+  private readonly direct = new WeakMap<object, string>();
 
   constructor(config: AppConfig) {
     this.trusted = parseAddressList(config.trustedProxies);
   }
 
   of(req: IncomingMessage): string {
-    let address = this.known.get(req);
+    let address = this.direct.get(req.socket) ?? this.known.get(req);
     if (address === undefined) {
       address = this.resolve(req);
       this.known.set(req, address);
@@ -31,7 +33,11 @@ export class ClientAddress {
 
   private resolve(req: IncomingMessage): string {
     const peer = req.socket.remoteAddress ?? 'unknown';
-    if (!addressIn(this.trusted, peer)) return peer;
+    if (!addressIn(this.trusted, peer)) {
+      // Not while the socket is not connected yet or already gone: its address is unknown then.
+      if (req.socket.remoteAddress !== undefined) this.direct.set(req.socket, peer);
+      return peer;
+    }
     const header = req.headers['x-forwarded-for'];
     const hops = (Array.isArray(header) ? header.join(',') : (header ?? '')).split(',').map((h) => h.trim());
     let client = peer;
