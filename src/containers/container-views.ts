@@ -60,21 +60,18 @@ export class ContainerViews {
   /**
    * Sends a page: serialised once, then sent as the same bytes while neither the page nor any part
    * changed (versions are read before the views are built, so a change meanwhile makes the next
-   * request build it again). Written straight to the response: the listing is the hottest route,
-   * and Express's send would convert, measure and re-type the same text on every request.
+   * request build it again). Written straight to the response, at once when it is current: the
+   * listing is the hottest route, and Express's send (or a promise) costs every request.
    */
-  async sendPage(res: Response, page: Page): Promise<void> {
+  sendPage(res: Response, page: Page): void | Promise<void> {
     const version = this.version();
-    let sent = this.sentPages.get(page);
-    if (sent?.version !== version) {
-      const containers = await Promise.all(page.containers.map((c) => this.view(c)));
-      sent = { version, body: Buffer.from(JSON.stringify({ ...page, containers }), 'utf8') };
-      this.sentPages.set(page, sent);
-    }
-    res.statusCode = 200;
-    res.setHeader('Content-Type', 'application/json; charset=utf-8');
-    res.setHeader('Content-Length', sent.body.length);
-    res.end(sent.body);
+    const sent = this.sentPages.get(page);
+    if (sent?.version === version) return sendJson(res, sent.body);
+    return Promise.all(page.containers.map((c) => this.view(c))).then((containers) => {
+      const body = Buffer.from(JSON.stringify({ ...page, containers }), 'utf8');
+      this.sentPages.set(page, { version, body });
+      sendJson(res, body);
+    });
   }
 
   private async view<T extends Container>(container: T): Promise<T> {
@@ -99,4 +96,11 @@ export class ContainerViews {
     const shown = container as unknown as Record<string, unknown>;
     return etagOf(Object.fromEntries(Object.keys(spec).map((key) => [key, shown[key]])));
   }
+}
+
+function sendJson(res: Response, body: Buffer): void {
+  res.statusCode = 200;
+  res.setHeader('Content-Type', 'application/json; charset=utf-8');
+  res.setHeader('Content-Length', body.length);
+  res.end(body);
 }

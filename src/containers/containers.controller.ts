@@ -92,8 +92,10 @@ export class ContainersController {
     ],
     503: ComposeErrorCode.DOCKER_UNAVAILABLE,
   })
-  async list(@Query() query: ListQueryDto, @Res() res: Response): Promise<void> {
-    await this.views.sendPage(res, await this.containers.list(query));
+  list(@Query() query: ListQueryDto, @Res() res: Response): void | Promise<void> {
+    const page = this.containers.list(query);
+    if (page instanceof Promise) return page.then((p) => this.views.sendPage(res, p));
+    return this.views.sendPage(res, page);
   }
 
   @Get(':cuid')

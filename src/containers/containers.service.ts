@@ -120,8 +120,16 @@ export class ContainersService {
     };
   }
 
-  async list(query: ListQueryDto): Promise<Page> {
-    await this.cache.ensureSynced();
+  /**
+   * A page of the listing: at once while the state cache is synced (nearly always), once it is
+   * otherwise. Not an async function: the listing is the hottest route, and every promise costs it.
+   */
+  list(query: ListQueryDto): Page | Promise<Page> {
+    if (!this.cache.isSynced) return this.cache.ensureSynced().then(() => this.pageOf(query));
+    return this.pageOf(query);
+  }
+
+  private pageOf(query: ListQueryDto): Page {
     const version = `${this.store.version}:${this.cache.version}:${this.usage.version}`;
     const key = JSON.stringify([query.status, query.tag, query.limit, query.cursor]);
     return this.pages.get(version, key, () => {
