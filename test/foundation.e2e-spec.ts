@@ -1,3 +1,4 @@
+import { ApplicationConfig } from '@nestjs/core';
 import { auditLines, basicAuth, PASS, startApp, TestApp, USER } from './support/e2e-app';
 
 function expectErrorSchema(body: Record<string, unknown>, error: string, code: string, status: number): void {
@@ -16,6 +17,16 @@ describe('foundation (real app, real Docker engine)', () => {
   });
   afterAll(async () => {
     await t.close();
+  });
+
+  it('has no global interceptor: each one costs every request an RxJS chain (README, Benchmarks: the listing)', () => {
+    const config = t.app.get(ApplicationConfig);
+    expect(config.getGlobalInterceptors()).toEqual([]);
+    expect(config.getGlobalRequestInterceptors()).toEqual([]);
+    // The guards that took the interceptors' jobs never refuse; each is cheap and synchronous.
+    expect(config.getGlobalGuards().map((g) => g.constructor.name)).toEqual(
+      expect.arrayContaining(['AuditActionGuard', 'ContainerActivityGuard']),
+    );
   });
 
   it('GET /healthz reports compose and docker versions from the engine', async () => {
