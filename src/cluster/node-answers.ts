@@ -41,8 +41,9 @@ export class NodeAnswers implements ContainerViewPart, OnModuleInit {
     return { node: this.self.name };
   }
 
+  /** Status and delete answers say where the container is too. */
   fieldsAbout(): ViewFields {
-    return { node: this.self.name };
+    return this.fieldsOf();
   }
 
   private cluster(): ViewFields {
