@@ -178,10 +178,30 @@ async function lifecycle(call: Call, projectsDir: string, logDir: string): Promi
   console.log(`service's own time beyond its CLI calls (median, from the audit log): ${ownTimes(logDir)}`);
 }
 
-/** User and system CPU the process has used, in ms (from /proc: load-independent, unlike latency). */
-function cpuMs(pid: number): { user: number; sys: number } {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-  return { user: (Number(fields[11]) * 1000) / 100, sys: (Number(fields[12]) * 1000) / 100 };
+/**
+ * User and system CPU used, in ms (from /proc: load-independent, unlike latency): the whole process,
+ * and its main thread alone (the event loop, which bounds the rate; GC and the threadpool run beside it).
+ */
+function cpuMs(pid: number): { user: number; sys: number; main: number } {
+  const ticks = (file: string): [number, number] => {
+    const fields = readFileSync(file, 'utf8').split(') ')[1]!.split(' ');
+    return [Number(fields[11]), Number(fields[12])];
+  };
+  const [user, sys] = ticks(`/proc/${pid}/stat`);
+  const [mainUser, mainSys] = ticks(`/proc/${pid}/task/${pid}/stat`);
+  return { user: (user * 1000) / 100, sys: (sys * 1000) / 100, main: ((mainUser + mainSys) * 1000) / 100 };
+}
+
+/** Waits (at most 60 s) until the process used under 5% of a core over one second; returns the ms waited. */
+async function settle(pid: number): Promise<number> {
+  const t0 = performance.now();
+  while (performance.now() - t0 < 60_000) {
+    const before = cpuMs(pid);
+    await new Promise((r) => setTimeout(r, 1000));
+    const after = cpuMs(pid);
+    if (after.user + after.sys - before.user - before.sys < 50) break;
+  }
+  return performance.now() - t0;
 }
 
 async function listing(call: Call, baseUrl: string, authHeader: string, pid: number): Promise<void> {
@@ -200,7 +220,10 @@ async function listing(call: Call, baseUrl: string, authHeader: string, pid: num
   console.log(
     `\ncreated ${CONTAINERS - existing} containers in ${createS.toFixed(1)} s (${((CONTAINERS - existing) / createS).toFixed(1)}/s, concurrency 8)`,
   );
-  const rows: (WrkResult & { lsMs: number; cpuUs: number; sysUs: number })[] = [];
+  // After 500 creates the service is still measuring their /app trees and the engine is settling:
+  // rounds taken meanwhile measure that work, not the listing.
+  console.log(`settled after ${((await settle(pid)) / 1000).toFixed(1)} s (service under 5% of a core for 1 s)`);
+  const rows: (WrkResult & { lsMs: number; cpuUs: number; sysUs: number; mainUs: number })[] = [];
   for (let i = 0; i < LISTING_ROUNDS; i += 1) {
     const lsMs = await timed(() => run('docker', ['compose', 'ls', '-a']));
     const cpu0 = cpuMs(pid);
@@ -217,8 +240,9 @@ async function listing(call: Call, baseUrl: string, authHeader: string, pid: num
     const cpu1 = cpuMs(pid);
     const cpuUs = ((cpu1.user + cpu1.sys - cpu0.user - cpu0.sys) * 1000) / r.requests;
     const sysUs = ((cpu1.sys - cpu0.sys) * 1000) / r.requests;
+    const mainUs = ((cpu1.main - cpu0.main) * 1000) / r.requests;
     if (r.errors) console.log(`  round ${i + 1}: ${r.errors}`);
-    rows.push({ ...r, lsMs, cpuUs, sysUs });
+    rows.push({ ...r, lsMs, cpuUs, sysUs, mainUs });
   }
   const p50 = median(rows.map((r) => r.p50));
   const ls = median(rows.map((r) => r.lsMs));
@@ -231,7 +255,10 @@ async function listing(call: Call, baseUrl: string, authHeader: string, pid: num
   console.log(`| p99 | ${median(rows.map((r) => r.p99)).toFixed(2)} ms | | |`);
   console.log(`| requests/s | **${median(rows.map((r) => r.rps)).toFixed(0)}** | | ≥ 5,000 |`);
   console.log(
-    `| service CPU per request (user+sys) | ${median(rows.map((r) => r.cpuUs)).toFixed(0)} µs (of it system ${median(rows.map((r) => r.sysUs)).toFixed(0)} µs) | | ≤ 200 µs (5,000/s on one core) |`,
+    `| service CPU per request (user+sys) | ${median(rows.map((r) => r.cpuUs)).toFixed(0)} µs (of it system ${median(rows.map((r) => r.sysUs)).toFixed(0)} µs) | | — |`,
+  );
+  console.log(
+    `| of it on the main thread (the event loop) | ${median(rows.map((r) => r.mainUs)).toFixed(0)} µs | | ≤ 200 µs (5,000/s on one core) |`,
   );
   console.log(
     `per round: ${rows.map((r) => `p50 ${r.p50.toFixed(2)} ms, ${r.rps.toFixed(0)} req/s, ls ${ms(r.lsMs)}`).join(' | ')}`,
