@@ -1,4 +1,5 @@
 import { execFile } from 'node:child_process';
+import { connect } from 'node:net';
 import { promisify } from 'node:util';
 import request from 'supertest';
 import { auditLines, basicAuth, startApp, TestApp } from '../support/e2e-app';
@@ -82,4 +83,47 @@ describe('reliability: the memoised listing is never stale and never a way in', 
     expect(after.length - before).toBe(40);
     expect(new Set(after.map((l) => l.request_id)).size).toBe(after.length);
   });
+
+  it('sends the memoised page as exact bytes (GET and HEAD) and survives a pipelining client that leaves mid-way', async () => {
+    await createContainer(t);
+    const got = await t.http().get('/containers').buffer(true).expect(200);
+    expect(got.headers['content-type']).toBe('application/json; charset=utf-8');
+    expect(Number(got.headers['content-length'])).toBe(Buffer.byteLength(got.text));
+    expect(JSON.parse(got.text)).toEqual(got.body);
+    const head = await t.http().head('/containers').expect(200);
+    expect(head.headers['content-length']).toBe(got.headers['content-length']);
+    expect(head.text ?? '').toBe('');
+
+    // 50 requests pipelined on one connection, which is dropped after the first answer arrives.
+    const port = Number(new URL(t.baseUrl).port);
+    const socket = connect(port, '127.0.0.1');
+    await new Promise<void>((resolve) => socket.once('connect', () => resolve()));
+    const requests = Array.from(
+      { length: 50 },
+      (_, i) =>
+        `GET /containers HTTP/1.1\r\nHost: x\r\nAuthorization: ${t.authHeader}\r\nX-Request-Id: pipelined-${i}\r\n\r\n`,
+    ).join('');
+    socket.write(requests);
+    await new Promise<void>((resolve) => socket.once('data', () => resolve()));
+    socket.destroy();
+
+    await t.http().get('/healthz').expect(200);
+    const answered = await t.http().get('/containers').buffer(true).expect(200);
+    expect(answered.text).toBe(got.text);
+    const lines = async (): Promise<Record<string, unknown>[]> =>
+      (await auditLines(t)).filter((l) => String(l.request_id).startsWith('pipelined-'));
+    await waitUntil(async () => (await lines()).length > 0);
+    const audited = await lines();
+    expect(audited[0]).toMatchObject({ request_id: 'pipelined-0', status: 200, action: 'container.list' });
+    expect(new Set(audited.map((l) => l.request_id)).size).toBe(audited.length);
+    for (const line of audited) expect([200, 499]).toContain(line.status);
+  });
 });
+
+async function waitUntil(check: () => Promise<boolean>, timeoutMs = 5_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error('timed out');
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
