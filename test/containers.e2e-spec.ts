@@ -7,6 +7,7 @@ import {
   execIn,
   managedContainerIds,
   SLEEPING_BOOT,
+  startSleepingContainer,
   writeBootPy,
 } from './support/containers';
 import { startApp, TEST_IMAGE, TestApp } from './support/e2e-app';
@@ -82,9 +83,7 @@ describe('containers lifecycle (real app, real Docker engine)', () => {
       NUM: 42,
       BOOL: true,
     };
-    const cuid = await createContainer(t, { env: tricky, tags: ['alpha', 'beta'] });
-    writeBootPy(t, cuid, SLEEPING_BOOT);
-    await t.http().post(`/containers/${cuid}/start`).expect(200);
+    const cuid = await startSleepingContainer(t, { env: tricky, tags: ['alpha', 'beta'] });
     const dump = await execIn(t, cuid, [
       'python',
       '-c',
@@ -308,9 +307,7 @@ describe('containers lifecycle (real app, real Docker engine)', () => {
     });
 
     it('replaces the port list of a running container (spec example)', async () => {
-      const cuid = await createContainer(t, { ports: [{ host: 42110, container: 80 }] });
-      writeBootPy(t, cuid, SLEEPING_BOOT);
-      await t.http().post(`/containers/${cuid}/start`).expect(200);
+      const cuid = await startSleepingContainer(t, { ports: [{ host: 42110, container: 80 }] });
       const res = await t
         .http()
         .patch(`/containers/${cuid}/ports`)
@@ -366,9 +363,7 @@ describe('containers lifecycle (real app, real Docker engine)', () => {
     });
 
     it('a bind failure at recreate answers 409 with the port and puts the container back as it was', async () => {
-      const cuid = await createContainer(t, { ports: [{ host: 42140, container: 80 }] });
-      writeBootPy(t, cuid, SLEEPING_BOOT);
-      await t.http().post(`/containers/${cuid}/start`).expect(200);
+      const cuid = await startSleepingContainer(t, { ports: [{ host: 42140, container: 80 }] });
       const res = await t
         .http()
         .patch(`/containers/${cuid}/ports`)
@@ -449,9 +444,7 @@ describe('containers lifecycle (real app, real Docker engine)', () => {
   });
 
   it('DELETE stops and removes the project, its Docker objects and its directory', async () => {
-    const cuid = await createContainer(t);
-    writeBootPy(t, cuid, SLEEPING_BOOT);
-    await t.http().post(`/containers/${cuid}/start`).expect(200);
+    const cuid = await startSleepingContainer(t);
     await t.http().delete(`/containers/${cuid}`).expect(200, { cuid, deleted: true });
     expect(projects()).not.toContain(cuid);
     expect(await dockerContainers(cuid)).toEqual([]);

@@ -1,7 +1,7 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { EventHub } from '../src/events/event-hub';
-import { createContainer, SLEEPING_BOOT, writeBootPy } from './support/containers';
+import { createContainer, startSleepingContainer } from './support/containers';
 import { startApp, TestApp } from './support/e2e-app';
 import { openSse, SseClient } from './support/sse-client';
 
@@ -19,9 +19,7 @@ describe('GET /events (real app, real Docker engine)', () => {
 
   beforeAll(async () => {
     t = await startApp({ EVENTS_RING_SIZE: '40' });
-    cuid = await createContainer(t);
-    writeBootPy(t, cuid, SLEEPING_BOOT);
-    await t.http().post(`/containers/${cuid}/start`).expect(200);
+    cuid = await startSleepingContainer(t);
   });
   afterEach(() => clients.splice(0).forEach((c) => c.close()));
   afterAll(async () => {

@@ -1,5 +1,5 @@
 import WebSocket from 'ws';
-import { createContainer, dockerContainers, SLEEPING_BOOT, writeBootPy } from './support/containers';
+import { createContainer, dockerContainers, startSleepingContainer } from './support/containers';
 import { auditLines, startApp, TestApp } from './support/e2e-app';
 import { openSse, SseClient } from './support/sse-client';
 
@@ -33,9 +33,7 @@ describe('container lifetimes: ttl_s, idle_stop_s, keepalive (real app, real Doc
   };
 
   async function running(): Promise<string> {
-    const cuid = await createContainer(t, { idle_stop_s: 3 });
-    writeBootPy(t, cuid, SLEEPING_BOOT);
-    await t.http().post(`/containers/${cuid}/start`).expect(200);
+    const cuid = await startSleepingContainer(t, { idle_stop_s: 3 });
     return cuid;
   }
 

@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { promisify } from 'node:util';
 import WebSocket from 'ws';
 import { SessionRegistry } from '../src/terminal/session-registry';
-import { createContainer, SLEEPING_BOOT, writeBootPy } from './support/containers';
+import { createContainer, startSleepingContainer, writeBootPy } from './support/containers';
 import { auditLines, startApp, TestApp } from './support/e2e-app';
 
 const run = promisify(execFile);
@@ -183,9 +183,7 @@ describe('terminal /ws/:cuid (real app, real Docker engine)', () => {
 
   beforeAll(async () => {
     t = await startApp({ TERMINAL_MAX_SESSIONS_PER_CONTAINER: '3', TERMINAL_ALLOWED_ORIGINS: 'https://ide.example' });
-    cuid = await createContainer(t);
-    writeBootPy(t, cuid, SLEEPING_BOOT);
-    await t.http().post(`/containers/${cuid}/start`).expect(200);
+    cuid = await startSleepingContainer(t);
   });
   afterEach(async () => {
     for (const term of Term.opened) term.ws.terminate();

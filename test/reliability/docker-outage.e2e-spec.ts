@@ -1,6 +1,6 @@
 import { readdirSync } from 'node:fs';
 import * as path from 'node:path';
-import { createContainer, SLEEPING_BOOT, writeBootPy } from '../support/containers';
+import { startSleepingContainer } from '../support/containers';
 import { DockerProxy } from '../support/docker-proxy';
 import { startApp, TEST_IMAGE, TestApp } from '../support/e2e-app';
 
@@ -28,9 +28,7 @@ describe('reliability: Docker engine unreachable, then back', () => {
   });
 
   it('fails fast with 503, leaves nothing behind, and re-syncs when the engine returns', async () => {
-    const cuid = await createContainer(t);
-    writeBootPy(t, cuid, SLEEPING_BOOT);
-    await t.http().post(`/containers/${cuid}/start`).expect(200);
+    const cuid = await startSleepingContainer(t);
 
     await proxy.down();
     const started = Date.now();

@@ -3,7 +3,7 @@ import { chownSync, readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { promisify } from 'node:util';
 import { parse } from 'yaml';
-import { createContainer, execIn, SLEEPING_BOOT, writeBootPy } from '../support/containers';
+import { createContainer, execIn, SLEEPING_BOOT, startSleepingContainer, writeBootPy } from '../support/containers';
 import { startApp, TestApp } from '../support/e2e-app';
 
 const run = promisify(execFile);
@@ -32,9 +32,7 @@ describe('reliability: hardened containers', () => {
   });
 
   it('runs as DEFAULT_USER_UID with no new privileges and no effective capabilities', async () => {
-    const cuid = await createContainer(t);
-    writeBootPy(t, cuid, SLEEPING_BOOT);
-    await t.http().post(`/containers/${cuid}/start`).expect(200);
+    const cuid = await startSleepingContainer(t);
     expect((await execIn(t, cuid, ['id', '-u'])).trim()).toBe('1000');
     expect((await execIn(t, cuid, ['id', '-g'])).trim()).toBe('1000');
     const status = await execIn(t, cuid, ['cat', '/proc/self/status']);

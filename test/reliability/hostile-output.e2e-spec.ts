@@ -1,4 +1,4 @@
-import { createContainer, SLEEPING_BOOT, writeBootPy } from '../support/containers';
+import { startSleepingContainer } from '../support/containers';
 import { startApp, TestApp } from '../support/e2e-app';
 import { Frame, TermClient } from '../support/term-client';
 
@@ -25,9 +25,7 @@ describe('reliability: hostile terminal output', () => {
 
   beforeAll(async () => {
     t = await startApp();
-    cuid = await createContainer(t);
-    writeBootPy(t, cuid, SLEEPING_BOOT);
-    await t.http().post(`/containers/${cuid}/start`).expect(200);
+    cuid = await startSleepingContainer(t);
   });
   afterEach(() => TermClient.terminateAll());
   afterAll(async () => {

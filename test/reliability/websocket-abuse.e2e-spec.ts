@@ -1,6 +1,6 @@
 import { connect } from 'node:net';
 import WebSocket from 'ws';
-import { createContainer, SLEEPING_BOOT, writeBootPy } from '../support/containers';
+import { startSleepingContainer } from '../support/containers';
 import { startApp, TestApp } from '../support/e2e-app';
 
 /** Sends a raw upgrade request and returns the status line and body the server answers with. */
@@ -30,9 +30,7 @@ describe('reliability: hostile WebSocket upgrades and frames', () => {
   let cuid: string;
   beforeAll(async () => {
     t = await startApp();
-    cuid = await createContainer(t);
-    writeBootPy(t, cuid, SLEEPING_BOOT);
-    await t.http().post(`/containers/${cuid}/start`).expect(200);
+    cuid = await startSleepingContainer(t);
   });
   afterAll(async () => {
     await t.close();

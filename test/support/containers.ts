@@ -24,6 +24,15 @@ export function writeBootPy(t: TestApp, cuid: string, code: string): void {
 
 export const SLEEPING_BOOT = 'import time\nprint("booted", flush=True)\ntime.sleep(100000)\n';
 
+/** A container created with `body`, its boot.py sleeping, started through the API (200 expected). */
+export async function startSleepingContainer(t: TestApp, body: Record<string, unknown> = {}): Promise<string> {
+  const cuid = await createContainer(t, body);
+  writeBootPy(t, cuid, SLEEPING_BOOT);
+  const res = await t.http().post(`/containers/${cuid}/start`);
+  if (res.status !== 200) throw new Error(`start failed: ${res.status} ${JSON.stringify(res.body)}`);
+  return cuid;
+}
+
 /** The `docker compose` argv that addresses a container's project, as an operator would type it. */
 export function composeArgv(projectsDir: string, cuid: string): string[] {
   const dir = path.join(projectsDir, cuid);
