@@ -58,9 +58,13 @@ function open(t: TestApp, cuid: string, query: string, onFrame: (f: Frame) => vo
  */
 const DRAIN_CLIENT = `
 const WebSocket = require('ws');
+const { PerformanceObserver } = require('node:perf_hooks');
 const [url, auth] = process.argv.slice(1);
-let bytes = 0, frames = 0;
+let bytes = 0, frames = 0, gcMs = 0;
+const gcObserver = new PerformanceObserver((list) => { for (const e of list.getEntries()) gcMs += e.duration; });
+gcObserver.observe({ entryTypes: ['gc'] });
 const started = performance.now();
+const cpuAtStart = process.cpuUsage();
 const ws = new WebSocket(url, { headers: { Authorization: auth } });
 ws.on('message', (data, isBinary) => {
   if (isBinary) {
@@ -73,7 +77,10 @@ ws.on('message', (data, isBinary) => {
     bytes += f.encoding === 'base64' ? Buffer.from(f.data, 'base64').length : Buffer.byteLength(f.data);
     frames += 1;
   } else if (f.type === 'exit') {
-    process.stdout.write(JSON.stringify({ bytes, frames, s: (performance.now() - started) / 1000 }));
+    const s = (performance.now() - started) / 1000;
+    const cpu = process.cpuUsage(cpuAtStart);
+    for (const e of gcObserver.takeRecords()) gcMs += e.duration;
+    process.stdout.write(JSON.stringify({ bytes, frames, s, cpu: (cpu.user + cpu.system) / 1e6, gc: gcMs / 1000 }));
     ws.terminate();
   }
 });
@@ -84,7 +91,7 @@ async function throughOneSocket(
   t: TestApp,
   cuid: string,
   query: string,
-): Promise<{ mb: number; s: number; frames: number; cpu: number }> {
+): Promise<{ mb: number; s: number; frames: number; cpu: number; client: { cpu: number; gc: number } }> {
   const cpuBefore = process.cpuUsage();
   const child = spawn(process.execPath, ['-e', DRAIN_CLIENT, `${t.wsUrl}/ws/${cuid}${query}`, t.authHeader], {
     cwd: path.resolve(__dirname, '..'),
@@ -93,9 +100,15 @@ async function throughOneSocket(
   let out = '';
   child.stdout.on('data', (d: Buffer) => (out += d.toString()));
   await new Promise((resolve) => child.on('close', resolve));
-  const r = JSON.parse(out) as { bytes: number; frames: number; s: number };
+  const r = JSON.parse(out) as { bytes: number; frames: number; s: number; cpu: number; gc: number };
   const cpu = process.cpuUsage(cpuBefore);
-  return { mb: r.bytes / 1e6, s: r.s, frames: r.frames, cpu: (cpu.user + cpu.system) / 1e6 };
+  return {
+    mb: r.bytes / 1e6,
+    s: r.s,
+    frames: r.frames,
+    cpu: (cpu.user + cpu.system) / 1e6,
+    client: { cpu: r.cpu, gc: r.gc },
+  };
 }
 
 const median = (values: number[]): number => {
@@ -142,6 +155,9 @@ async function throughput(t: TestApp, cuid: string): Promise<void> {
   const perSide = (): Record<Side, number[]> => ({ pty: [], pipe: [], binary: [], execT: [], composeT: [] });
   const seconds = perSide();
   const cpu = perSide();
+  /** The websocket clients' own CPU and garbage collection, per side. */
+  const clientCpu = perSide();
+  const clientGc = perSide();
   let mb = 0;
   let frames = 0;
   for (let round = 0; round < ROUNDS; round++) {
@@ -155,6 +171,8 @@ async function throughput(t: TestApp, cuid: string): Promise<void> {
         const r = await sides[side]();
         seconds[side].push(r.s);
         cpu[side].push(r.cpu);
+        clientCpu[side].push(r.client.cpu);
+        clientGc[side].push(r.client.gc);
         mb = r.mb;
         if (side === 'pty') frames = r.frames;
       } else {
@@ -167,13 +185,19 @@ async function throughput(t: TestApp, cuid: string): Promise<void> {
   const rate = (side: keyof typeof seconds): number => mb / median(seconds[side]);
   console.log(`throughput of \`${cmd}\` (${mb.toFixed(1)} MB, median of ${ROUNDS} rounds, sides alternating):`);
   const cpuOf = (side: keyof typeof cpu): string => `${median(cpu[side]).toFixed(2)} CPU s`;
+  const clientOf = (side: Side): string =>
+    `client ${median(clientCpu[side]).toFixed(2)} CPU s, GC pauses ${median(clientGc[side]).toFixed(2)} s`;
   console.log(
     `  websocket, exec on a pty (default): ${rate('pty').toFixed(1)} MB/s in ${frames} frames, service ${cpuOf('pty')}`,
   );
   console.log(`  docker exec -t (no local pty):      ${rate('execT').toFixed(1)} MB/s, CLI ${cpuOf('execT')}`);
-  console.log(`  websocket, exec with tty=false:     ${rate('pipe').toFixed(1)} MB/s, service ${cpuOf('pipe')}`);
+  console.log(
+    `  websocket, exec with tty=false:     ${rate('pipe').toFixed(1)} MB/s, service ${cpuOf('pipe')}, ${clientOf('pipe')}`,
+  );
   console.log(`  docker compose exec -T:             ${rate('composeT').toFixed(1)} MB/s, CLI ${cpuOf('composeT')}`);
-  console.log(`  websocket, tty=false&output=binary: ${rate('binary').toFixed(1)} MB/s, service ${cpuOf('binary')}`);
+  console.log(
+    `  websocket, tty=false&output=binary: ${rate('binary').toFixed(1)} MB/s, service ${cpuOf('binary')}, ${clientOf('binary')}`,
+  );
   console.log(
     `  load average at the end: ${loadavg()
       .map((l) => l.toFixed(1))
@@ -187,13 +211,13 @@ async function throughput(t: TestApp, cuid: string): Promise<void> {
   });
   rows.push({
     figure: 'exec `tty=false`, same output',
-    service: `${rate('pipe').toFixed(1)} MB/s (service ${cpuOf('pipe')})`,
+    service: `${rate('pipe').toFixed(1)} MB/s (service ${cpuOf('pipe')}; ${clientOf('pipe')})`,
     anchor: `\`docker compose exec -T\` ${rate('composeT').toFixed(1)} MB/s (CLI ${cpuOf('composeT')})`,
     ratio: `${(rate('pipe') / rate('composeT')).toFixed(2)}×`,
   });
   rows.push({
     figure: 'exec `tty=false&output=binary`, same output',
-    service: `${rate('binary').toFixed(1)} MB/s (service ${cpuOf('binary')})`,
+    service: `${rate('binary').toFixed(1)} MB/s (service ${cpuOf('binary')}; ${clientOf('binary')})`,
     anchor: `\`docker compose exec -T\` ${rate('composeT').toFixed(1)} MB/s (same rounds)`,
     ratio: `${(rate('binary') / rate('composeT')).toFixed(2)}×`,
   });
