@@ -1,4 +1,5 @@
 import express from 'express';
+import { randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { get, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -28,8 +29,9 @@ describe('ArchiveDownloadService', () => {
     work = mkdtempSync(path.join(tmpdir(), 'cm-zipdeep-'));
     let dir = work;
     for (let i = 0; i < 6; i += 1) {
-      // Files sort before the subdirectory: more than the writer reads ahead, so bytes are out first.
-      for (let f = 0; f < 6; f += 1) writeFileSync(path.join(dir, `${f}.bin`), Buffer.alloc(64 * 1024, i));
+      // Files sort before the subdirectory: more than the writer reads ahead, and incompressible (stored,
+      // each larger than the output the writer holds back), so bytes are out first.
+      for (let f = 0; f < 6; f += 1) writeFileSync(path.join(dir, `${f}.bin`), randomBytes(64 * 1024));
       dir = path.join(dir, 'a');
       mkdirSync(dir);
     }

@@ -4,6 +4,7 @@ import { createWriteStream, mkdtempSync, readFileSync, rmSync, statSync, writeFi
 import { open } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
+import { Writable } from 'node:stream';
 import { finished } from 'node:stream/promises';
 import { ZipArchive } from './zip-archive';
 import { ZipWriter } from './zip-writer';
@@ -102,6 +103,41 @@ describe('ZipWriter', () => {
     } finally {
       await archive.close();
     }
+  });
+
+  it('sends the output of many small files in writes of 64 KiB or more, as one valid zip', async () => {
+    const sizes: number[] = [];
+    const target = path.join(work, 'small-files.zip');
+    const file = createWriteStream(target);
+    const out = new Writable({
+      write(chunk: Buffer, _encoding, done) {
+        sizes.push(chunk.length);
+        file.write(chunk, done);
+      },
+    });
+    const zip = new ZipWriter(out, new AbortController().signal);
+    const files = Array.from({ length: 400 }, (_, i) => randomBytes(200 + i));
+    for (const [i, data] of files.entries()) {
+      const source = path.join(work, `s${i}`);
+      writeFileSync(source, data);
+      const handle = await open(source, 'r');
+      try {
+        await zip.file({ name: `f${i}.bin`, mode: 0o644, modified: MODIFIED }, handle, data.length);
+      } finally {
+        await handle.close();
+      }
+    }
+    await zip.finish();
+    await new Promise<void>((resolve) => out.end(resolve));
+    await new Promise<void>((resolve) => file.end(resolve));
+    // About 160 KB of entries and 20 KB of directory: a few writes, all but the last of 64 KiB or more.
+    expect(sizes.length).toBeLessThanOrEqual(4);
+    expect(sizes.slice(0, -1).every((size) => size >= 64 * 1024)).toBe(true);
+    expect(sizes.reduce((a, b) => a + b, 0)).toBe(statSync(target).size);
+    execFileSync('unzip', ['-tq', target]);
+    const extracted = path.join(work, 'small-out');
+    execFileSync('unzip', ['-q', target, '-d', extracted]);
+    files.forEach((data, i) => expect(readFileSync(path.join(extracted, `f${i}.bin`)).equals(data)).toBe(true));
   });
 
   it('switches to zip64 end records past 65,535 entries', async () => {
