@@ -1,6 +1,16 @@
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { appendFileSync, mkdtempSync, readFileSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
+import {
+  appendFileSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  truncateSync,
+  writeFileSync,
+} from 'node:fs';
 import { get, type IncomingMessage } from 'node:http';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
@@ -84,6 +94,45 @@ describe('reliability: files changing under download and download-zip', () => {
     expect(got.length).toBeGreaterThanOrEqual(6 * MiB);
     expect(got.equals(readFileSync(grow).subarray(0, got.length))).toBe(true);
     expect(readFileSync(path.join(out, 'after.txt'), 'utf8')).toBe('after');
+  });
+
+  it('files swapped for symlinks to host files while download-zip opens ahead are skipped, never followed', async () => {
+    // Many small files, incompressible and more than the sockets hold (24 MB), so the zip flows while
+    // the walk still opens files ahead; the
+    // container swaps each for a symlink to a host file (the container's compose.yaml) meanwhile.
+    const dir = path.join(appDir, 'swap');
+    mkdirSync(dir);
+    const names = Array.from({ length: 3000 }, (_, i) => `f${String(i).padStart(4, '0')}.bin`);
+    for (const name of names) writeFileSync(path.join(dir, name), randomBytes(8192));
+    const hostFile = path.join(t.projectsDir, cuid, 'compose.yaml');
+    const hostBytes = readFileSync(hostFile);
+    const fdsBefore = readdirSync('/proc/self/fd').length;
+    let swapped = 0;
+    const res = await fetch(`/containers/${cuid}/download-zip?path=swap`, () => {
+      for (const name of names.slice(1000)) {
+        rmSync(path.join(dir, name));
+        symlinkSync(hostFile, path.join(dir, name));
+        swapped += 1;
+      }
+    });
+    expect(swapped).toBe(2000);
+    expect(res.status).toBe(200);
+    expect(res.complete).toBe(true);
+    const zip = path.join(work, 'swap.zip');
+    writeFileSync(zip, res.body);
+    expect(execFileSync('unzip', ['-tq', zip]).toString()).toContain('No errors');
+    const out = path.join(work, 'swap');
+    execFileSync('unzip', ['-q', zip, '-d', out]);
+    const got = readdirSync(out);
+    // What was added before the swap is whole; nothing in the zip is the host file.
+    expect(got.length).toBeGreaterThanOrEqual(1000);
+    expect(got.length).toBeLessThan(names.length);
+    for (const name of got) expect(readFileSync(path.join(out, name)).equals(hostBytes)).toBe(false);
+    // Every descriptor the walk opened ahead is closed again, and the service answers.
+    for (let tries = 0; tries < 50 && readdirSync('/proc/self/fd').length > fdsBefore; tries += 1)
+      await new Promise((r) => setTimeout(r, 20));
+    expect(readdirSync('/proc/self/fd').length).toBeLessThanOrEqual(fdsBefore);
+    expect((await fetch(`/containers/${cuid}/files?path=swap`)).status).toBe(200);
   });
 
   it('a file truncated while it is downloaded cuts the connection instead of ending short', async () => {
