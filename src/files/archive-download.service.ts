@@ -5,6 +5,7 @@ import { AppConfig } from '../common/config/app-config';
 import { AppError } from '../common/errors/app-error';
 import { ContainerMount } from './container-mount';
 import { attachmentDisposition } from './content-type';
+import { forEachBounded } from './for-each-bounded';
 import { ioFailure, MountDir, MountFs, OpenedFile, openOrSkip } from './mount-fs';
 import { isZippableName, parseMountPath } from './path-confinement';
 import { clientGone, downloadHeaders, forgetFileHeaders } from './response-stream';
@@ -83,7 +84,8 @@ export class ArchiveDownloadService {
     for (let from = 0; from < names.length; from += STAT_BATCH) {
       walk.signal.throwIfAborted();
       const batch = names.slice(from, from + STAT_BATCH);
-      const stats = await inParallel(batch, LOOK_AHEAD, (name) => this.fs.lstat(dir, name));
+      const stats = new Map<string, Stats | null>();
+      await forEachBounded(batch, LOOK_AHEAD, async (name) => void stats.set(name, await this.fs.lstat(dir, name)));
       await this.addBatch(zip, dir, prefix, depth, walk, batch, stats);
     }
   }
@@ -101,15 +103,16 @@ export class ArchiveDownloadService {
     depth: number,
     walk: Walk,
     names: string[],
-    stats: (Stats | null)[],
+    stats: ReadonlyMap<string, Stats | null>,
   ): Promise<void> {
     const opened = new Map<number, Promise<OpenedFile | undefined>>();
     const closing: Promise<void>[] = [];
     const openAhead = (at: number): void => {
       for (let j = at; j < names.length && j < at + LOOK_AHEAD; j += 1) {
-        if (stats[j]?.isDirectory()) return;
-        if (!stats[j]?.isFile() || opened.has(j)) continue;
-        const file = openOrSkip(() => this.fs.openFile(dir, names[j] as string));
+        const name = names[j] as string;
+        if (stats.get(name)?.isDirectory()) return;
+        if (!stats.get(name)?.isFile() || opened.has(j)) continue;
+        const file = openOrSkip(() => this.fs.openFile(dir, name));
         // Observed when its turn comes (or in the cleanup below); until then a failure is not unhandled.
         file.catch(() => undefined);
         opened.set(j, file);
@@ -119,7 +122,7 @@ export class ArchiveDownloadService {
       for (let i = 0; i < names.length; i += 1) {
         walk.signal.throwIfAborted();
         const name = names[i] as string;
-        const entryStats = stats[i];
+        const entryStats = stats.get(name);
         const entryName = `${prefix}${name}`;
         if (entryStats?.isDirectory()) {
           if (depth === walk.maxDepth) throw pathTooDeep(walk.root, walk.maxDepth);
@@ -153,19 +156,4 @@ export class ArchiveDownloadService {
       await Promise.allSettled(closing);
     }
   }
-}
-
-/** `work` over `items` with at most `limit` in flight; the results in the items' order. */
-async function inParallel<T, R>(items: readonly T[], limit: number, work: (item: T) => Promise<R>): Promise<R[]> {
-  const results = new Array<R>(items.length);
-  let next = 0;
-  const worker = async (): Promise<void> => {
-    while (next < items.length) {
-      const at = next;
-      next += 1;
-      results[at] = await work(items[at] as T);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  return results;
 }

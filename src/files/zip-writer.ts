@@ -155,9 +155,10 @@ export class ZipWriter {
       entry.method = 8;
     };
     let ready: Promise<void> = Promise.resolve();
-    if (deflated && data.length > 0 && data.length <= INLINE_DEFLATE_BYTES)
-      keepSmaller(deflateRawSync(data, { level: LEVEL }));
-    else if (deflated && data.length > 0) ready = deflate(data, { level: LEVEL }).then(keepSmaller);
+    if (deflated && data.length > 0) {
+      if (data.length <= INLINE_DEFLATE_BYTES) keepSmaller(deflateRawSync(data, { level: LEVEL }));
+      else ready = deflate(data, { level: LEVEL }).then(keepSmaller);
+    }
     await this.push({
       ready,
       bytes: () => {
